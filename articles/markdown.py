@@ -1,0 +1,146 @@
+"""The one Markdown pipeline: Markdown in, sanitized HTML out.
+
+Models call `render()` on save and store the result; requests never re-render. The admin's live
+preview calls `render_preview()`, which is the same pipeline plus visible notes for the slots.
+
+Slots let an article body say where content kept elsewhere goes. An editor writes, on a line of
+its own:
+
+    [[treatments]]   the article's treatment list, rendered from the Treatment entries
+    [[figure 2]]     figure number 2 of the article (image and alt text kept in the Figure)
+
+They are stored as HTML comments, which the sanitizer strips from anything an editor types, so a
+slot can only come from this marker syntax.
+"""
+
+import re
+from dataclasses import dataclass
+
+import markdown
+import nh3
+from django.utils.html import escape
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p",
+    "pre", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
+}  # fmt: skip
+HEADING_ATTRIBUTES = {"id"}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    **{f"h{level}": HEADING_ATTRIBUTES for level in range(2, 7)},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+MARKER_RE = re.compile(r"<p>\[\[\s*(treatments|figure\s+(\d{1,4}))\s*\]\]</p>", re.IGNORECASE)
+SLOT_RE = re.compile(r"<!--slot:(treatments|figure:(\d+))-->")
+
+
+class _DemoteH1(Treeprocessor):
+    """The page title is the page's only h1, so `# Heading` in a body becomes an h2."""
+
+    def run(self, root):
+        for element in root.iter("h1"):
+            element.tag = "h2"
+
+
+class _DemoteH1Extension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        # Before the toc treeprocessor (priority 5) so ids are assigned to the final headings.
+        md.treeprocessors.register(_DemoteH1(md), "trd_demote_h1", 6)
+
+
+def heading_id(value, separator):
+    """Stable heading ids from the heading text. Ids the page itself uses ("main", the skip
+    link's target, and every "site-..." id) are left to the page."""
+    slug = slugify(value, separator) or "section"
+    return f"section-{slug}" if slug == "main" or slug.startswith("site-") else slug
+
+
+def _markdown_to_html(text):
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists", "toc", _DemoteH1Extension()],
+        extension_configs={"toc": {"toc_depth": "2-6", "slugify": heading_id}},
+        output_format="html",
+    )
+    return md.convert(text)
+
+
+def sanitize(html):
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _to_slot(match):
+    figure_number = match.group(2)
+    name = f"figure:{int(figure_number)}" if figure_number else "treatments"
+    return f"<!--slot:{name}-->"
+
+
+def render(text):
+    """Markdown to sanitized HTML, with `[[...]]` marker lines turned into slots."""
+    html = sanitize(_markdown_to_html(text.replace("\x00", "")))
+    return MARKER_RE.sub(_to_slot, html)
+
+
+def render_preview(text):
+    """What the admin's live preview shows: `render()` with each slot explained in place."""
+
+    def note(match):
+        if match.group(1) == "treatments":
+            label = "The treatment list goes here, rendered from the Treatment entries."
+        else:
+            label = f"Figure {match.group(2)} goes here (its image and alt text are set below)."
+        return f'<p class="slot-note"><em>{escape(label)}</em></p>'
+
+    return SLOT_RE.sub(note, render(text))
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str  # "html", "treatments" or "figure"
+    html: str = ""
+    figure_number: int | None = None
+
+
+def split_slots(html):
+    """Split stored HTML into a list of Slot: sanitized HTML runs and the slots between them."""
+    parts = []
+    position = 0
+    for match in SLOT_RE.finditer(html):
+        if match.start() > position:
+            parts.append(Slot("html", html=html[position : match.start()]))
+        if match.group(2):
+            parts.append(Slot("figure", figure_number=int(match.group(2))))
+        else:
+            parts.append(Slot("treatments"))
+        position = match.end()
+    if position < len(html):
+        parts.append(Slot("html", html=html[position:]))
+    return parts
+
+
+def marker_figure_numbers(text):
+    """Figure numbers that `[[figure N]]` lines in Markdown refer to, for validation."""
+    return {
+        int(n) for n in re.findall(r"^\s*\[\[\s*figure\s+(\d{1,4})\s*\]\]\s*$", text, re.I | re.M)
+    }
+
+
+def count_treatment_markers(text):
+    return len(re.findall(r"^\s*\[\[\s*treatments\s*\]\]\s*$", text, re.I | re.M))

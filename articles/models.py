@@ -1,0 +1,301 @@
+import posixpath
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from . import markdown
+
+MARKER_HELP = (
+    "Markdown. Put [[treatments]] on a line of its own where the treatment list goes (it is built "
+    "from the Treatment entries chosen below), and [[figure 1]], [[figure 2]]… where each figure "
+    "goes. Without markers, the list and figures follow the text."
+)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and the publish time has passed."""
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class Publishable(models.Model):
+    """Status and publish time shared by articles and treatments."""
+
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Drafts are visible only to signed-in editors.",
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Shown publicly once published and this time has passed. Left empty, it is set "
+        "to the moment you publish.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_publish_time()
+        self.render_markdown()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        # Here as well as in save(): forms validate the constraints before saving.
+        self.fill_publish_time()
+
+    @property
+    def is_public(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    def fill_publish_time(self):
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+
+    def render_markdown(self):
+        raise NotImplementedError
+
+
+def _published_needs_time(name):
+    return models.CheckConstraint(
+        condition=~Q(status=Status.PUBLISHED) | Q(publish_at__isnull=False),
+        name=name,
+        violation_error_message="A published item needs a publish time.",
+    )
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    description = MarkdownxField(blank=True, help_text="Markdown. Shown on the series page.")
+    description_html = models.TextField(editable=False, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.render_markdown()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:series_detail", kwargs={"slug": self.slug})
+
+    def render_markdown(self):
+        self.description_html = markdown.render(self.description)
+
+
+class Treatment(Publishable):
+    class Category(models.TextChoices):
+        # Order here is the order of the groups on the treatments page.
+        MEDICATION = "medication", "Medication"
+        PSYCHOTHERAPY = "psychotherapy", "Psychotherapy"
+        BRAIN_STIMULATION = "brain-stimulation", "Brain stimulation"
+        COMBINATION = "combination", "Combination and augmentation"
+        RAPID_ACTING = "rapid-acting", "Rapid-acting treatments"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    category = models.CharField(max_length=32, choices=Category.choices)
+    summary = MarkdownxField(
+        help_text="Markdown. Shown on the treatment's page and in every article that lists it."
+    )
+    summary_html = models.TextField(editable=False, blank=True)
+    body = MarkdownxField(
+        blank=True, help_text="Markdown. Optional longer text, shown on the treatment's page only."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    ordering = models.PositiveIntegerField(
+        default=0, help_text="Lower numbers come first within a category."
+    )
+
+    class Meta:
+        ordering = ["ordering", "name"]
+        verbose_name_plural = "treatments"
+        constraints = [_published_needs_time("treatment_published_has_time")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:treatment_detail", kwargs={"slug": self.slug})
+
+    def render_markdown(self):
+        self.summary_html = markdown.render(self.summary)
+        self.body_html = markdown.render(self.body)
+
+
+class Article(Publishable):
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="articles")
+    number = models.PositiveIntegerField(help_text="Position in the series: 1 is shown as “#1”.")
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.CharField(
+        max_length=300,
+        help_text="One or two plain sentences. Shown under the title and used as the page's "
+        "description in search results.",
+    )
+    body = MarkdownxField(help_text=MARKER_HELP)
+    body_html = models.TextField(editable=False, blank=True)
+    author = models.CharField(
+        "author byline",
+        max_length=200,
+        blank=True,
+        help_text="Who wrote it, as shown to readers. Leave empty if not known.",
+    )
+    treatments = models.ManyToManyField(
+        Treatment, through="ArticleTreatment", related_name="articles", blank=True
+    )
+
+    class Meta:
+        ordering = ["series__title", "number"]
+        verbose_name_plural = "articles"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                name="article_unique_number_in_series",
+                violation_error_message="Another article in this series has this number.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="article_number_at_least_1",
+                violation_error_message="Numbers in a series start at 1.",
+            ),
+            _published_needs_time("article_published_has_time"),
+        ]
+
+    def __str__(self):
+        return f"#{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if markdown.count_treatment_markers(self.body) > 1:
+            message = "[[treatments]] appears more than once; the list can go in one place only."
+            raise ValidationError({"body": message})
+
+    def render_markdown(self):
+        self.body_html = markdown.render(self.body)
+
+    def body_parts(self, treatments, figures):
+        """The body as a list of BodyPart with every slot filled. What the body has no marker
+        for (the treatment list, a figure) follows the text, so nothing is dropped."""
+        figures_by_number = {figure.number: figure for figure in figures}
+        parts = []
+        for slot in markdown.split_slots(self.body_html):
+            if slot.kind == "html":
+                parts.append(BodyPart("html", html=slot.html))
+            elif slot.kind == "treatments" and treatments and not placed_treatments(parts):
+                parts.append(BodyPart("treatments"))
+            elif slot.kind == "figure" and slot.figure_number in figures_by_number:
+                parts.append(BodyPart("figure", figure=figures_by_number.pop(slot.figure_number)))
+        if treatments and not placed_treatments(parts):
+            parts.append(BodyPart("treatments"))
+        parts.extend(BodyPart("figure", figure=figure) for figure in figures_by_number.values())
+        return parts
+
+
+def placed_treatments(parts):
+    return any(part.kind == "treatments" for part in parts)
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    kind: str  # "html", "treatments" or "figure"
+    html: str = ""
+    figure: "Figure | None" = None
+
+
+class ArticleTreatment(models.Model):
+    """A treatment listed in an article, in the order the editor chose."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="treatment_links")
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="article_links")
+    position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "treatment in article"
+        verbose_name_plural = "treatments in article"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "treatment"],
+                name="articletreatment_once_per_article",
+                violation_error_message="This treatment is already listed in the article.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.treatment} in {self.article}"
+
+
+def figure_upload_to(instance, filename):
+    # Generated names: nothing an uploader chose reaches the file system.
+    extension = posixpath.splitext(filename)[1].lower()
+    return f"figures/{uuid.uuid4().hex}{extension}"
+
+
+class Figure(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
+    number = models.PositiveSmallIntegerField(
+        help_text="Place it in the body with [[figure N]] on a line of its own."
+    )
+    image = models.ImageField(
+        upload_to=figure_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the image shows, for readers who can't see it. Required.",
+    )
+    caption = models.CharField(max_length=300, blank=True, help_text="Optional, shown under it.")
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "figures"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"],
+                name="figure_unique_number_in_article",
+                violation_error_message="Another figure in this article has this number.",
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="figure_number_at_least_1"),
+            models.CheckConstraint(
+                condition=~Q(alt_text=""),
+                name="figure_alt_text_required",
+                violation_error_message="Every figure needs alt text.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Figure {self.number}: {self.alt_text}"

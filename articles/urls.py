@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("series/<slug:slug>/", views.SeriesDetailView.as_view(), name="series_detail"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
+    path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
+]

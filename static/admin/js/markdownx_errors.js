@@ -1,0 +1,57 @@
+/* markdownx reports a refused image upload only in the console, and types "Invalid response"
+   into the editor. Show the server's reason beside the editor instead and keep the text as it
+   was, so an editor sees what went wrong and loses nothing. */
+(function () {
+  "use strict";
+
+  function messagesFrom(detail) {
+    var errors = detail && detail[0];
+    if (typeof errors === "string") {
+      try { errors = JSON.parse(errors); } catch (e) { return [errors]; }
+    }
+    var messages = [];
+    if (errors && typeof errors === "object") {
+      Object.keys(errors).forEach(function (key) {
+        [].concat(errors[key]).forEach(function (message) { messages.push(String(message)); });
+      });
+    }
+    return messages.length ? messages : ["The image could not be uploaded."];
+  }
+
+  function showError(container, messages) {
+    var note = container.querySelector(".markdownx-upload-error");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "errornote markdownx-upload-error";
+      note.setAttribute("role", "alert");
+      container.appendChild(note);
+    }
+    note.textContent = messages.join(" ");
+  }
+
+  function watch(container) {
+    var editor = container.querySelector("textarea");
+    function onError(event) {
+      var before = editor.value;
+      var start = editor.selectionStart;
+      var end = editor.selectionEnd;
+      showError(container, messagesFrom(event.detail));
+      // markdownx inserts its placeholder right after firing this event.
+      window.setTimeout(function () {
+        editor.value = before;
+        editor.setSelectionRange(start, end);
+        editor.style.opacity = "1";
+      }, 0);
+    }
+    container.addEventListener("markdownx.fileUploadError", onError);
+    container.addEventListener("fileUploadError", onError);
+    container.addEventListener("markdownx.fileUploadEnd", function () {
+      var note = container.querySelector(".markdownx-upload-error");
+      if (note) { note.remove(); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".markdownx").forEach(watch);
+  });
+})();

@@ -1,0 +1,20 @@
+"""Test configuration: production settings plus what only tests need."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from trdsite.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests render templates without running collectstatic first.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="trdsite-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="trdsite-test-static-")
+# The test client speaks plain HTTP.
+SECURE_SSL_REDIRECT = False

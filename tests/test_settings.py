@@ -1,0 +1,51 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "trdsite.settings",
+    "SECRET_KEY": "an-example-production-secret-key-that-is-long-and-random-0123456789",
+    "ALLOWED_HOSTS": "curingdepression.example",
+}
+
+
+def manage(*args, **env):
+    clean_env = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
+    clean_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_missing_secret_key_fails_loudly_when_debug_is_off():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_allowed_hosts_fails_loudly_when_debug_is_off():
+    env = {**PRODUCTION_ENV, "ALLOWED_HOSTS": ""}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_debug_mode_needs_no_secrets():
+    result = manage("check", DJANGO_SETTINGS_MODULE="trdsite.settings", DEBUG="1")
+    assert result.returncode == 0, result.stderr

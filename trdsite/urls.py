@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from articles.views import EditorImageUploadView, EditorPreviewView
+
+admin.site.site_header = "Curing Depression editors"
+admin.site.site_title = "Curing Depression admin"
+admin.site.index_title = "Content"
+
+urlpatterns = [
+    # Before admin.site.urls, whose catch-all would otherwise answer these paths.
+    path("admin/markdownx/markdownify/", EditorPreviewView.as_view(), name="markdownx_markdownify"),
+    path("admin/markdownx/upload/", EditorImageUploadView.as_view(), name="markdownx_upload"),
+    path("admin/", admin.site.urls),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    # Local development only; in production the web server or object storage serves media.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
