@@ -107,3 +107,26 @@ def test_marker_helpers_read_the_markdown():
     text = "[[figure 1]]\n\nx [[figure 4]] inline\n\n[[treatments]]\n\n [[figure 2]] \n"
     assert markdown.marker_figure_numbers(text) == {1, 2}
     assert markdown.count_treatment_markers(text) == 1
+
+
+@pytest.mark.django_db
+def test_dangerous_markup_reaches_no_page(client):
+    from .conftest import add_treatments, make_article, make_series, make_treatment
+
+    nasty = "\n\n".join(source for source, _ in NASTY)
+    series = make_series(description=nasty)
+    treatment = make_treatment("example-treatment", summary=nasty, body=nasty)
+    article = make_article(series, body=f"## Fine heading\n\n{nasty}\n\n[[treatments]]")
+    add_treatments(article, [treatment])
+
+    for url in [
+        "/",
+        series.get_absolute_url(),
+        article.get_absolute_url(),
+        "/treatments/",
+        treatment.get_absolute_url(),
+    ]:
+        html = client.get(url).content.decode().lower()
+        for forbidden in ["<script", "onerror", "onclick", "javascript:", "<iframe", "<object"]:
+            assert forbidden not in html, (url, forbidden)
+    assert 'id="fine-heading"' in client.get(article.get_absolute_url()).content.decode()
