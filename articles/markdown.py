@@ -9,8 +9,15 @@ its own:
     [[treatments]]   the article's treatment list, rendered from the Treatment entries
     [[figure 2]]     figure number 2 of the article (image and alt text kept in the Figure)
 
-They are stored as HTML comments, which the sanitizer strips from anything an editor types, so a
-slot can only come from this marker syntax.
+Inline, an editor can cite a source and link to another page by its number, which survives
+slug changes:
+
+    ... as studies show.[[cite 12]]          source 12, numbered as in the page's Sources list
+    [read about TMS](treatment:4)            a link to treatment 4, article:N for articles
+
+Slots are stored as HTML comments, which the sanitizer strips from anything an editor types, so a
+slot can only come from this syntax. Views fill them per request with `fill_inline()`, and links
+to pages that are not public become plain text for readers.
 """
 
 import re
@@ -39,10 +46,15 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     **{f"h{level}": HEADING_ATTRIBUTES for level in range(2, 7)},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+URL_SCHEMES = {"http", "https", "mailto", "tel", "article", "treatment"}
+LINK_KINDS = ("article", "treatment")
 
 MARKER_RE = re.compile(r"<p>\[\[\s*(treatments|figure\s+(\d{1,4}))\s*\]\]</p>", re.IGNORECASE)
 SLOT_RE = re.compile(r"<!--slot:(treatments|figure:(\d+))-->")
+LINK_RE = re.compile(r'<a href="(article|treatment):(\d{1,12})"[^>]*>(.*?)</a>', re.DOTALL)
+LINK_SLOT_RE = re.compile(r"<!--link:(article|treatment):(\d+)-->(.*?)<!--/link-->", re.DOTALL)
+CITE_RE = re.compile(r"\[\[\s*cite\s+(\d{1,12})\s*\]\]", re.IGNORECASE)
+CITE_SLOT_RE = re.compile(r"<!--cite:(\d+)-->")
 
 
 class _DemoteH1(Treeprocessor):
@@ -95,7 +107,9 @@ def _to_slot(match):
 def render(text):
     """Markdown to sanitized HTML, with `[[...]]` marker lines turned into slots."""
     html = sanitize(_markdown_to_html(text.replace("\x00", "")))
-    return MARKER_RE.sub(_to_slot, html)
+    html = MARKER_RE.sub(_to_slot, html)
+    html = LINK_RE.sub(lambda m: f"<!--link:{m[1]}:{int(m[2])}-->{m[3]}<!--/link-->", html)
+    return CITE_RE.sub(lambda m: f"<!--cite:{int(m[1])}-->", html)
 
 
 def render_preview(text):
@@ -108,7 +122,9 @@ def render_preview(text):
             label = f"Figure {match.group(2)} goes here (its image and alt text are set below)."
         return f'<p class="slot-note"><em>{escape(label)}</em></p>'
 
-    return SLOT_RE.sub(note, render(text))
+    html = SLOT_RE.sub(note, render(text))
+    html = LINK_SLOT_RE.sub(lambda m: f'<a href="#" title="Link to {m[1]} {m[2]}">{m[3]}</a>', html)
+    return CITE_SLOT_RE.sub(lambda m: f"<sup>[source {m[1]}]</sup>", html)
 
 
 @dataclass(frozen=True)
@@ -144,3 +160,50 @@ def marker_figure_numbers(text):
 
 def count_treatment_markers(text):
     return len(re.findall(r"^\s*\[\[\s*treatments\s*\]\]\s*$", text, re.I | re.M))
+
+
+def linked_ids(html):
+    """The ids each kind of internal link in stored HTML points at: {"article": {3}, ...}."""
+    found = {kind: set() for kind in LINK_KINDS}
+    for match in LINK_SLOT_RE.finditer(html):
+        found[match[1]].add(int(match[2]))
+    return found
+
+
+def cited_ids(html):
+    return [int(match[1]) for match in CITE_SLOT_RE.finditer(html)]
+
+
+def markdown_link_ids(text):
+    """Internal link targets written in Markdown, for validation before saving."""
+    found = {kind: set() for kind in LINK_KINDS}
+    for kind, number in re.findall(r"\]\(\s*(article|treatment):(\d{1,12})\s*\)", text):
+        found[kind].add(int(number))
+    return found
+
+
+def markdown_cited_ids(text):
+    return {int(number) for number in CITE_RE.findall(text)}
+
+
+def fill_inline(html, urls, source_numbers):
+    """Fill link and citation slots for readers.
+
+    `urls` maps ("article", id) to the address of a public page; links to anything else become
+    their plain text. `source_numbers` maps a Reference id to its number in the Sources list;
+    citations of sources not listed are dropped."""
+
+    def link(match):
+        url = urls.get((match[1], int(match[2])))
+        return f'<a href="{escape(url)}">{match[3]}</a>' if url else match[3]
+
+    def cite(match):
+        number = source_numbers.get(int(match[1]))
+        if number is None:
+            return ""
+        return (
+            f'<sup class="cite"><a href="#source-{number}" aria-label="Source {number}">'
+            f"[{number}]</a></sup>"
+        )
+
+    return CITE_SLOT_RE.sub(cite, LINK_SLOT_RE.sub(link, html))

@@ -1,14 +1,25 @@
+from dataclasses import replace
 from itertools import groupby
 
 from django.contrib.auth.mixins import UserPassesTestMixin
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from markdownx.views import ImageUploadView, MarkdownifyView
 
+from . import markdown
 from .forms import EditorImageForm
-from .models import Article, ArticleTreatment, Series, Treatment
+from .models import (
+    Article,
+    ArticleReference,
+    ArticleTreatment,
+    Series,
+    Treatment,
+    TreatmentReference,
+)
+
+NEIGHBOUR_FIELDS = ("number", "title", "slug")
 
 
 def published_treatment_links():
@@ -21,6 +32,67 @@ def published_treatment_links():
         ).select_related("treatment"),
         to_attr="public_treatment_links",
     )
+
+
+def with_neighbours(queryset):
+    """Annotate each article with its previous and next published article in the series, in the
+    same query."""
+    siblings = Article.objects.published().filter(series=OuterRef("series"))
+    before = siblings.filter(number__lt=OuterRef("number")).order_by("-number")
+    after = siblings.filter(number__gt=OuterRef("number")).order_by("number")
+    annotations = {}
+    for name, neighbours in (("previous", before), ("next", after)):
+        for field in NEIGHBOUR_FIELDS:
+            annotations[f"{name}_{field}"] = Subquery(neighbours.values(field)[:1])
+    return queryset.annotate(**annotations)
+
+
+def neighbour(article, name):
+    """The annotated neighbour as an unsaved Article (enough for its link), or None."""
+    values = {field: getattr(article, f"{name}_{field}", None) for field in NEIGHBOUR_FIELDS}
+    return Article(**values) if values["slug"] else None
+
+
+def public_link_urls(*htmls):
+    """Addresses of the public pages that internal links in these HTML fragments point at: one
+    query per kind of page linked, none when nothing is linked."""
+    wanted = {kind: set() for kind in markdown.LINK_KINDS}
+    for html in htmls:
+        for kind, ids in markdown.linked_ids(html).items():
+            wanted[kind] |= ids
+    urls = {}
+    for kind, model in (("article", Article), ("treatment", Treatment)):
+        if wanted[kind]:
+            rows = model.objects.published().filter(pk__in=wanted[kind]).values_list("pk", "slug")
+            urls.update({(kind, pk): model.path_for_slug(slug) for pk, slug in rows})
+    return urls
+
+
+def page_context(page, *, treatments=(), figures=(), references=()):
+    """What an article or treatment page shows, slots filled. Shared by the public views and the
+    editors' preview, so a preview is exactly the page readers get."""
+    source_numbers = {reference.pk: number for number, reference in enumerate(references, 1)}
+    if isinstance(page, Article):
+        parts = page.body_parts(list(treatments), list(figures))
+        htmls = [part.html for part in parts] + [t.summary_html for t in treatments]
+    else:
+        parts = []
+        htmls = [page.summary_html, page.body_html]
+    urls = public_link_urls(*htmls)
+
+    def fill(html, numbers=source_numbers):
+        return markdown.fill_inline(html, urls, numbers)
+
+    for treatment in treatments:
+        # Citations in a summary belong to the treatment's own Sources, shown on its page.
+        treatment.summary_filled = fill(treatment.summary_html, {})
+    return {
+        "body_parts": [replace(part, html=fill(part.html)) for part in parts],
+        "summary_filled": fill(page.summary_html) if isinstance(page, Treatment) else "",
+        "body_filled": fill(page.body_html) if isinstance(page, Treatment) else "",
+        "treatments": list(treatments),
+        "references": list(references),
+    }
 
 
 def group_by_category(treatments):
@@ -84,29 +156,29 @@ class ArticleDetailView(PublicContentMixin, DetailView):
     model = Article
 
     def get_queryset(self):
-        return (
+        return with_neighbours(
             super()
             .get_queryset()
-            .select_related("series")
-            .prefetch_related(published_treatment_links(), "figures")
+            .select_related("series", "author", "reviewer")
+            .prefetch_related(
+                published_treatment_links(),
+                "figures",
+                Prefetch("source_links", ArticleReference.objects.select_related("reference")),
+            )
         )
 
     def get_context_data(self, **kwargs):
         article = self.object
-        treatments = [link.treatment for link in article.public_treatment_links]
-        in_series = Article.objects.published().filter(series_id=article.series_id)
-        fields = ("number", "title", "slug")
+        context = page_context(
+            article,
+            treatments=[link.treatment for link in article.public_treatment_links],
+            figures=article.figures.all(),
+            references=[link.reference for link in article.source_links.all()],
+        )
         return super().get_context_data(
-            treatments=treatments,
-            body_parts=article.body_parts(treatments, list(article.figures.all())),
-            previous_article=in_series.filter(number__lt=article.number)
-            .order_by("-number")
-            .only(*fields)
-            .first(),
-            next_article=in_series.filter(number__gt=article.number)
-            .order_by("number")
-            .only(*fields)
-            .first(),
+            previous_article=neighbour(article, "previous"),
+            next_article=neighbour(article, "next"),
+            **context,
             **kwargs,
         )
 
@@ -130,6 +202,7 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
         return (
             super()
             .get_queryset()
+            .select_related("author", "reviewer")
             .prefetch_related(
                 Prefetch(
                     "articles",
@@ -137,8 +210,15 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
                     .select_related("series")
                     .order_by("series__title", "number"),
                     to_attr="public_articles",
-                )
+                ),
+                Prefetch("source_links", TreatmentReference.objects.select_related("reference")),
             )
+        )
+
+    def get_context_data(self, **kwargs):
+        references = [link.reference for link in self.object.source_links.all()]
+        return super().get_context_data(
+            **page_context(self.object, references=references), **kwargs
         )
 
 

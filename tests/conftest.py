@@ -2,13 +2,15 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleTreatment, Figure, Series, Status, Treatment
+from articles.models import Article, ArticleTreatment, Figure, Person, Series, Status, Treatment
 
 
 def png_bytes(size=(8, 8), image_format="PNG"):
@@ -74,16 +76,42 @@ def seeded(db):
     return Article.objects.get(slug="what-is-treatment-resistant-depression")
 
 
-@pytest.fixture
-def editor(db, django_user_model):
-    user = django_user_model.objects.create_user(
-        "example-editor", password="example-password", is_staff=True
+def make_staff(username, group, first_name=""):
+    user = get_user_model().objects.create_user(
+        username, password="example-password", is_staff=True, first_name=first_name
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name=group))
     return user
 
 
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
+def client_for(user):
+    client = Client()
+    client.force_login(user)
     return client
+
+
+@pytest.fixture
+def editor(db):
+    return make_staff("example-editor", "Editors", first_name="Example Editor")
+
+
+@pytest.fixture
+def publisher(db):
+    return make_staff("example-publisher", "Publishers", first_name="Example Publisher")
+
+
+@pytest.fixture
+def editor_client(editor):
+    return client_for(editor)
+
+
+@pytest.fixture
+def publisher_client(publisher):
+    return client_for(publisher)
+
+
+@pytest.fixture
+def people(db):
+    author = Person.objects.create(name="Example Author")
+    reviewer = Person.objects.create(name="Dr Example Reviewer", credentials="example psychiatrist")
+    return author, reviewer

@@ -32,11 +32,21 @@ def add_article_data(client, series, treatments=(), **overrides):
 def test_editors_group_can_edit_content_and_nothing_else():
     group = Group.objects.get(name="Editors")
     codenames = set(group.permissions.values_list("codename", flat=True))
-    for model in ("series", "article", "treatment", "articletreatment", "figure"):
+    for model in ("series", "article", "treatment", "articletreatment", "figure", "reference"):
         assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
     assert not group.permissions.exclude(content_type__app_label="articles").exists()
-    assert "delete_article" not in codenames
+    assert not {"delete_article", "publish_article", "publish_treatment"} & codenames
     assert Permission.objects.filter(codename="change_user").exists()
+
+
+def test_publishers_can_also_publish_and_delete_pages():
+    codenames = set(
+        Group.objects.get(name="Publishers").permissions.values_list("codename", flat=True)
+    )
+    assert {"publish_article", "publish_treatment", "delete_article", "delete_treatment"} <= (
+        codenames
+    )
+    assert "change_user" not in codenames
 
 
 def test_editor_creates_an_article_with_ordered_treatments(editor_client, series):
@@ -53,11 +63,11 @@ def test_editor_creates_an_article_with_ordered_treatments(editor_client, series
     assert names == ["Second", "First"]
 
 
-def test_editor_edits_and_publishes_an_article(editor_client, series):
+def test_editor_edits_and_submits_an_article_for_review(editor_client, series):
     article = make_article(series, status=Status.DRAFT)
     url = reverse("admin:articles_article_change", args=[article.pk])
     data = form_data(editor_client.get(url))
-    data.update(title="Example edited title", body="Edited *body*.", status=Status.PUBLISHED)
+    data.update(title="Example edited title", body="Edited *body*.", status=Status.REVIEW)
 
     response = editor_client.post(url, data)
 
@@ -65,7 +75,7 @@ def test_editor_edits_and_publishes_an_article(editor_client, series):
     article.refresh_from_db()
     assert article.title == "Example edited title"
     assert article.body_html == "<p>Edited <em>body</em>.</p>"
-    assert article.is_public
+    assert article.status == Status.REVIEW and not article.is_public
 
 
 def test_editor_creates_and_edits_a_treatment(editor_client):
@@ -76,7 +86,7 @@ def test_editor_creates_and_edits_a_treatment(editor_client):
         slug="example-therapy",
         category="psychotherapy",
         summary="An *example* summary.",
-        status=Status.PUBLISHED,
+        status=Status.REVIEW,
     )
     assert editor_client.post(add_url, data).status_code == 302
     treatment = Treatment.objects.get(slug="example-therapy")
@@ -115,8 +125,9 @@ def test_changelists_search_and_filters_answer(editor_client, article):
 
 
 def test_change_form_has_markdown_editor_prefill_autocomplete_and_view_on_site(
-    editor_client, article
+    editor_client, series
 ):
+    article = make_article(series, status=Status.DRAFT)
     html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk])).content
     html = html.decode()
     assert "markdownx-editor" in html
@@ -149,7 +160,8 @@ def test_duplicate_number_in_series_gives_a_clear_message(editor_client, series,
     assert "Another article in this series has this number." in response.content.decode()
 
 
-def test_editor_can_reorder_and_remove_treatments_inline(editor_client, article):
+def test_editor_can_reorder_and_remove_treatments_inline(publisher_client, article):
+    editor_client = publisher_client  # the article is published: only publishers change it
     a, b = make_treatment("a", name="Alpha"), make_treatment("b", name="Beta")
     add_treatments(article, [a, b])
     make_figure(article, 1)

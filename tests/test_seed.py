@@ -85,7 +85,8 @@ def test_the_eight_treatments_link_to_pages_with_their_seed_text(client, seeded)
 
 
 def test_seed_content_has_no_invented_people_or_reviews(seeded):
-    assert seeded.author == ""
+    assert seeded.author is None and seeded.reviewer is None and seeded.last_reviewed is None
+    assert not seeded.source_links.exists()
     assert Figure.objects.filter(article=seeded).count() == 3
     assert set(Figure.objects.values_list("alt_text", flat=True)) == {
         "Treatment Resistant Depression"

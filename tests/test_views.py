@@ -16,7 +16,7 @@ def page(client, url, status=200):
 
 
 # Anonymous readers, whatever the number of articles, treatments and figures.
-QUERY_LIMITS = {"home": 3, "series": 2, "article": 5, "treatment_list": 1, "treatment": 2}
+QUERY_LIMITS = {"home": 3, "series": 2, "article": 4, "treatment_list": 1, "treatment": 3}
 
 
 def public_urls(article, treatment):

@@ -2,6 +2,7 @@ import secrets
 import shutil
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -51,10 +52,13 @@ class Command(BaseCommand):
     @transaction.atomic
     def load_seed(self):
         call_command("loaddata", FIXTURE, verbosity=0)
-        # loaddata saves raw rows; saving again renders the Markdown the normal way.
-        for model in (Series, Treatment, Article):
-            for obj in model.objects.all():
-                obj.save()
+        # loaddata saves raw rows; saving again renders the Markdown the normal way and starts
+        # each page's history.
+        with reversion.create_revision():
+            reversion.set_comment("Seeded from the original post of Curing Depression #1.")
+            for model in (Series, Treatment, Article):
+                for obj in model.objects.all():
+                    obj.save()
         self.copy_media()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,6 +1,7 @@
 /* markdownx reports a refused image upload only in the console, and types "Invalid response"
-   into the editor. Show the server's reason beside the editor instead and keep the text as it
-   was, so an editor sees what went wrong and loses nothing. */
+   into the editor. Show the server's reason under the editor instead and keep the text as it
+   was, so an editor sees what went wrong and loses nothing. Also make the scrolling preview
+   reachable by keyboard. */
 (function () {
   "use strict";
 
@@ -21,16 +22,28 @@
   function showError(container, messages) {
     var note = container.querySelector(".markdownx-upload-error");
     if (!note) {
+      var editor = container.querySelector("textarea");
       note = document.createElement("p");
       note.className = "errornote markdownx-upload-error";
+      note.id = editor.id + "-upload-error";
       note.setAttribute("role", "alert");
-      container.appendChild(note);
+      // Right under the editor, where the file was dropped, and tied to it for screen readers.
+      editor.insertAdjacentElement("afterend", note);
+      editor.setAttribute("aria-describedby",
+        ((editor.getAttribute("aria-describedby") || "") + " " + note.id).trim());
     }
     note.textContent = messages.join(" ");
   }
 
   function watch(container) {
     var editor = container.querySelector("textarea");
+    var preview = container.querySelector(".markdownx-preview");
+    if (preview) {
+      // It scrolls, so keyboard users need to be able to focus it.
+      preview.setAttribute("tabindex", "0");
+      preview.setAttribute("role", "region");
+      preview.setAttribute("aria-label", "Preview of " + (editor.name || "the text"));
+    }
     function onError(event) {
       var before = editor.value;
       var start = editor.selectionStart;

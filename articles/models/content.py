@@ -1,3 +1,5 @@
+"""The series' content: series, articles, treatments, and what an article lists and shows."""
+
 import posixpath
 import uuid
 from dataclasses import dataclass
@@ -6,84 +8,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from markdownx.models import MarkdownxField
 
-from . import markdown
+from .. import markdown
+from .publishing import Publishable, publishable_constraints
 
 MARKER_HELP = (
     "Markdown. Put [[treatments]] on a line of its own where the treatment list goes (it is built "
     "from the Treatment entries chosen below), and [[figure 1]], [[figure 2]]… where each figure "
-    "goes. Without markers, the list and figures follow the text."
+    "goes; without markers, they follow the text. Cite a source with [[cite 12]] (12 is the "
+    "source's number in Sources), and link to another page with [text](article:3) or "
+    "[text](treatment:5), which keeps working if its address changes."
 )
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: published, and the publish time has passed."""
-        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
-
-
-class Publishable(models.Model):
-    """Status and publish time shared by articles and treatments."""
-
-    status = models.CharField(
-        max_length=10,
-        choices=Status.choices,
-        default=Status.DRAFT,
-        help_text="Drafts are visible only to signed-in editors.",
-    )
-    publish_at = models.DateTimeField(
-        "publish time",
-        null=True,
-        blank=True,
-        help_text="Shown publicly once published and this time has passed. Left empty, it is set "
-        "to the moment you publish.",
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-
-    objects = PublishableQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.fill_publish_time()
-        self.render_markdown()
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        # Here as well as in save(): forms validate the constraints before saving.
-        self.fill_publish_time()
-
-    @property
-    def is_public(self):
-        return (
-            self.status == Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
-
-    def fill_publish_time(self):
-        if self.status == Status.PUBLISHED and self.publish_at is None:
-            self.publish_at = timezone.now()
-
-    def render_markdown(self):
-        raise NotImplementedError
-
-
-def _published_needs_time(name):
-    return models.CheckConstraint(
-        condition=~Q(status=Status.PUBLISHED) | Q(publish_at__isnull=False),
-        name=name,
-        violation_error_message="A published item needs a publish time.",
-    )
 
 
 class Series(models.Model):
@@ -136,16 +72,23 @@ class Treatment(Publishable):
         default=0, help_text="Lower numbers come first within a category."
     )
 
+    markdown_fields = ("summary", "body")
+
     class Meta:
         ordering = ["ordering", "name"]
         verbose_name_plural = "treatments"
-        constraints = [_published_needs_time("treatment_published_has_time")]
+        constraints = publishable_constraints("treatment")
+        permissions = [("publish_treatment", "Can publish, unpublish and schedule treatments")]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:treatment_detail", kwargs={"slug": self.slug})
+        return self.path_for_slug(self.slug)
+
+    @staticmethod
+    def path_for_slug(slug):
+        return reverse("articles:treatment_detail", kwargs={"slug": slug})
 
     def render_markdown(self):
         self.summary_html = markdown.render(self.summary)
@@ -164,15 +107,11 @@ class Article(Publishable):
     )
     body = MarkdownxField(help_text=MARKER_HELP)
     body_html = models.TextField(editable=False, blank=True)
-    author = models.CharField(
-        "author byline",
-        max_length=200,
-        blank=True,
-        help_text="Who wrote it, as shown to readers. Leave empty if not known.",
-    )
     treatments = models.ManyToManyField(
         Treatment, through="ArticleTreatment", related_name="articles", blank=True
     )
+
+    markdown_fields = ("body",)
 
     class Meta:
         ordering = ["series__title", "number"]
@@ -188,14 +127,19 @@ class Article(Publishable):
                 name="article_number_at_least_1",
                 violation_error_message="Numbers in a series start at 1.",
             ),
-            _published_needs_time("article_published_has_time"),
+            *publishable_constraints("article"),
         ]
+        permissions = [("publish_article", "Can publish, unpublish and schedule articles")]
 
     def __str__(self):
         return f"#{self.number} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+        return self.path_for_slug(self.slug)
+
+    @staticmethod
+    def path_for_slug(slug):
+        return reverse("articles:article_detail", kwargs={"slug": slug})
 
     def clean(self):
         super().clean()

@@ -1,0 +1,186 @@
+"""What the content admins share: the Markdown editor, history with diffs and a change note, no
+lost updates, sign-off for publishing, and the plain-language figures."""
+
+from django import forms
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+from reversion import set_comment
+from reversion.models import Version
+from reversion_compare.admin import CompareVersionAdmin
+
+from .. import readability
+from ..models import Status
+
+
+def edit_token(obj):
+    return obj.updated.isoformat() if obj is not None and obj.pk and obj.updated else ""
+
+
+def last_change(obj):
+    """Who saved this object last, and when, from its history."""
+    version = Version.objects.get_for_object(obj).select_related("revision__user").first()
+    if version is None:
+        return "Someone", obj.updated
+    user = version.revision.user
+    name = (user.get_full_name() or user.get_username()) if user else "Someone"
+    return name, version.revision.date_created
+
+
+class EditorialForm(forms.ModelForm):
+    """Adds the optional change note kept in the history, and refuses a save based on a version
+    someone else has since changed, keeping the editor's text in the form."""
+
+    revision_note = forms.CharField(
+        label="Change note",
+        required=False,
+        max_length=200,
+        help_text="Optional: what you changed and why, kept in the history.",
+    )
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    check_edit_token = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_token"].initial = edit_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        current = edit_token(self.instance)
+        if self.check_edit_token and current and cleaned.get("edit_token") != current:
+            # From now on this editor has seen the other version: saving again overwrites it.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("edit_token")] = current
+            raise forms.ValidationError(self.conflict_message())
+        return cleaned
+
+    def conflict_message(self):
+        who, when = last_change(self.instance)
+        when = date_format(timezone.localtime(when), "j F Y, H:i")
+        theirs = format_html_join(
+            "",
+            '<details class="their-version"><summary>Their version of “{}”</summary>'
+            "<pre>{}</pre></details>",
+            (
+                (self.fields[name].label or name, self.initial.get(name) or "")
+                for name in self.changed_data
+                if isinstance(self.initial.get(name), str) and name != "edit_token"
+            ),
+        )
+        return format_html(
+            "{} changed this {} on {}, after you opened it. Nothing you typed has been saved "
+            "or lost: your version is still in the form below. Compare it with theirs, merge "
+            "what you need, and save again (saving again will replace their version).{}",
+            who,
+            self.instance._meta.verbose_name,
+            when,
+            theirs,
+        )
+
+
+class MarkdownAdmin(CompareVersionAdmin):
+    """Markdown fields get the markdownx editor with its live preview; every save records a
+    revision (django-reversion) that the history page can diff and revert to."""
+
+    form = EditorialForm
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    readonly_fields = ("created", "updated")
+    history_latest_first = True
+
+    class Media:
+        js = ["admin/js/markdownx_errors.js"]
+        css = {"all": ["admin/css/markdownx_editor.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            *super().get_fieldsets(request, obj),
+            ("History", {"fields": ("revision_note", "edit_token")}),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        request._revision_note = form.cleaned_data.get("revision_note", "")
+        super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._note_revision(request)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._note_revision(request)
+        return entry
+
+    @staticmethod
+    def _note_revision(request):
+        note = getattr(request, "_revision_note", "")
+        if note:
+            set_comment(note)
+
+
+class PublishingAdmin(MarkdownAdmin):
+    """Sign-off: only holders of the publish permission publish, unpublish or schedule. Others
+    save drafts and submit them for review; published pages are read-only to them."""
+
+    list_filter = ("status",)
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ("author", "reviewer")
+    publish_fields = ("status", "publish_at")
+    review_fields = ("author", "reviewer", "last_reviewed", "next_review_due")
+
+    def can_publish(self, request):
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "plain_language"]
+        if not self.can_publish(request):
+            fields.append("publish_at")
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.can_publish(request):
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Status.choices
+                if value in (Status.DRAFT, Status.REVIEW)
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(boolean=True, description="Public now")
+    def is_public(self, obj):
+        return obj.is_public
+
+    @admin.display(description="Review due", ordering="next_review_due")
+    def review_due(self, obj):
+        return obj.next_review_due or "Not reviewed"
+
+    @admin.display(description="Plain language")
+    def plain_language(self, obj):
+        if obj is None or not obj.pk:
+            return "Shown once saved."
+        figures = readability.measure(self.readable_html(obj))
+        low, high = readability.TARGET_READING_AGE
+        if figures.grade is None:
+            grade = "no text yet"
+        else:
+            verdict = "on target" if figures.on_target else "harder than the target"
+            grade = (
+                f"Flesch–Kincaid grade {figures.grade:.1f}, a reading age of about "
+                f"{figures.reading_age} ({verdict})"
+            )
+        return (
+            f"{figures.words} words · about {figures.minutes} min to read · {grade}. "
+            f"Aim for a reading age of {low}–{high}: short sentences, everyday words."
+        )
+
+    def readable_html(self, obj):
+        raise NotImplementedError

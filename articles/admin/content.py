@@ -1,0 +1,208 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import path
+
+from .. import markdown
+from ..models import (
+    Article,
+    ArticleReference,
+    ArticleTreatment,
+    Figure,
+    Person,
+    Reference,
+    Series,
+    Treatment,
+    TreatmentReference,
+)
+from .base import MarkdownAdmin, PublishingAdmin
+from .review import PreviewMixin, review_queue_view
+
+
+@admin.register(Series)
+class SeriesAdmin(MarkdownAdmin):
+    list_display = ("title", "slug", "article_count", "updated")
+    search_fields = ("title", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    fieldsets = ((None, {"fields": ("title", "slug", "description", "created", "updated")}),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ("name", "credentials", "user")
+    list_select_related = ("user",)
+    search_fields = ("name", "credentials")
+    autocomplete_fields = ("user",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        # Linking an admin account needs user management, which editors don't have.
+        if not request.user.has_perm("auth.view_user"):
+            kwargs["exclude"] = ("user",)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_autocomplete_fields(self, request):
+        return self.autocomplete_fields if request.user.has_perm("auth.view_user") else ()
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ("cite_as", "title", "authors", "year", "publication")
+    list_filter = ("year",)
+    search_fields = ("title", "authors", "publication", "doi", "pmid", "url")
+
+    @admin.display(description="Cite as", ordering="pk")
+    def cite_as(self, obj):
+        return f"[[cite {obj.pk}]]"
+
+
+class CitedSourcesFormSet(forms.BaseInlineFormSet):
+    """Every [[cite N]] in the page's Markdown must have source N in its Sources list."""
+
+    def clean(self):
+        super().clean()
+        listed = {
+            form.cleaned_data["reference"].pk
+            for form in self.forms
+            if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
+        }
+        text = "\n".join(getattr(self.instance, name) for name in self.instance.markdown_fields)
+        missing = sorted(markdown.markdown_cited_ids(text) - listed)
+        if missing:
+            names = ", ".join(f"[[cite {number}]]" for number in missing)
+            raise forms.ValidationError(
+                f"The text cites {names}, but that source is not in the Sources list. Add it "
+                "here or remove the citation."
+            )
+
+
+class SourceInline(admin.TabularInline):
+    formset = CitedSourcesFormSet
+    autocomplete_fields = ("reference",)
+    fields = ("position", "reference")
+    extra = 0
+
+
+class ArticleSourceInline(SourceInline):
+    model = ArticleReference
+    verbose_name_plural = "Sources (numbered in this order; cite one with [[cite N]])"
+
+
+class TreatmentSourceInline(SourceInline):
+    model = TreatmentReference
+    verbose_name_plural = "Sources (numbered in this order; cite one with [[cite N]])"
+
+
+class ArticleTreatmentInline(admin.TabularInline):
+    model = ArticleTreatment
+    autocomplete_fields = ("treatment",)
+    fields = ("position", "treatment")
+    extra = 0
+    verbose_name = "treatment listed in this article"
+    verbose_name_plural = (
+        "Treatments listed in this article (shown where the body says [[treatments]], "
+        "in the order of the position numbers)"
+    )
+
+
+class FigureInlineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = {
+            form.cleaned_data["number"]
+            for form in self.forms
+            if form.cleaned_data.get("number") and not form.cleaned_data.get("DELETE")
+        }
+        # self.instance already carries the body from the article form being saved.
+        missing = sorted(markdown.marker_figure_numbers(self.instance.body) - kept)
+        if missing:
+            names = ", ".join(f"[[figure {number}]]" for number in missing)
+            raise forms.ValidationError(
+                f"The body places {names}, but there is no figure with that number. Add the "
+                "figure here or remove the marker from the body."
+            )
+
+
+class FigureInline(admin.StackedInline):
+    model = Figure
+    formset = FigureInlineFormSet
+    fields = ("number", "image", "alt_text", "caption")
+    extra = 0
+
+
+@admin.register(Article)
+class ArticleAdmin(PreviewMixin, PublishingAdmin):
+    list_display = (
+        "__str__",
+        "series",
+        "status",
+        "publish_at",
+        "is_public",
+        "review_due",
+        "updated",
+    )
+    list_display_links = ("__str__",)
+    list_filter = ("series", "status")
+    list_select_related = ("series",)
+    search_fields = ("title", "summary", "body")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("series", "author", "reviewer")
+    inlines = (ArticleTreatmentInline, FigureInline, ArticleSourceInline)
+    fieldsets = (
+        (None, {"fields": ("series", "number", "title", "slug", "summary", "link_code")}),
+        ("Text", {"fields": ("body", "plain_language")}),
+        ("Publishing", {"fields": ("status", "publish_at", "created", "updated")}),
+        ("Byline and clinical review", {"fields": PublishingAdmin.review_fields}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "link_code"]
+
+    def get_urls(self):
+        return [
+            path(
+                "review-queue/",
+                self.admin_site.admin_view(review_queue_view),
+                name="articles_review_queue",
+            ),
+            *super().get_urls(),
+        ]
+
+    def readable_html(self, obj):
+        return obj.body_html
+
+    @admin.display(description="Link to it from Markdown")
+    def link_code(self, obj):
+        return f"[text](article:{obj.pk})" if obj and obj.pk else "Shown once saved."
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(PreviewMixin, PublishingAdmin):
+    list_display = ("name", "category", "ordering", "status", "is_public", "review_due", "updated")
+    list_editable = ("ordering",)
+    list_filter = ("category", "status")
+    search_fields = ("name", "summary", "body")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (TreatmentSourceInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "category", "ordering", "link_code")}),
+        ("Text", {"fields": ("summary", "body", "plain_language")}),
+        ("Publishing", {"fields": ("status", "publish_at", "created", "updated")}),
+        ("Byline and clinical review", {"fields": PublishingAdmin.review_fields}),
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "link_code"]
+
+    def readable_html(self, obj):
+        return obj.summary_html + obj.body_html
+
+    @admin.display(description="Link to it from Markdown")
+    def link_code(self, obj):
+        return f"[text](treatment:{obj.pk})" if obj and obj.pk else "Shown once saved."

@@ -1,0 +1,179 @@
+"""The editors' preview of unsaved changes, and the clinical review queue."""
+
+from datetime import date, timedelta
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.cache import patch_cache_control
+
+from ..models import Article, ArticleReference, ArticleTreatment, Figure, Status, Treatment
+from ..views import page_context
+
+DUE_SOON_DAYS = 90
+
+
+class PreviewMixin:
+    """A Preview button on the change form posts the form, saved or not, to a view that renders
+    the public page from it (with the draft banner) in a new tab; nothing is saved."""
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        view = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("add/preview/", view, name=f"{name}_preview_add"),
+            path("<path:object_id>/change/preview/", view, name=f"{name}_preview"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["preview_url"] = "preview/"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def preview_view(self, request, object_id=None):
+        obj = None
+        if object_id is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method != "POST":
+            return redirect("..")
+        form = self.get_form(request, obj, change=obj is not None)(
+            request.POST, request.FILES, instance=obj
+        )
+        # A preview shows the editor's own text; conflicts are for saving.
+        form.check_edit_token = False
+        formsets = []
+        if form.is_valid():
+            page = form.save(commit=False)
+            formsets, _ = self._create_formsets(request, page, change=obj is not None)
+        if not form.is_valid() or not all(formset.is_valid() for formset in formsets):
+            errors = [*form.non_field_errors(), *form.errors.values()]
+            for formset in formsets:
+                errors += [*formset.non_form_errors(), *(e for e in formset.errors if e)]
+            response = TemplateResponse(
+                request,
+                "admin/articles/preview_errors.html",
+                {**self.admin_site.each_context(request), "errors": errors, "opts": self.opts},
+                status=400,
+            )
+        else:
+            page.fill_defaults()
+            page.render_markdown()
+            response = self.render_preview(request, page, obj, formsets)
+        patch_cache_control(response, no_cache=True, no_store=True, private=True)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def render_preview(self, request, page, obj, formsets):
+        rows = {}
+        for formset in formsets:
+            kept = [
+                f.cleaned_data
+                for f in formset.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            rows[formset.model] = sorted(kept, key=lambda row: row.get("position", 0))
+        references = [row["reference"] for row in rows.get(self.source_model(), []) if row]
+        context = {"object": page, "preview": True}
+        if isinstance(page, Article):
+            public = set(Treatment.objects.published().values_list("pk", flat=True))
+            treatments = [
+                row["treatment"]
+                for row in rows.get(ArticleTreatment, [])
+                if row.get("treatment") and row["treatment"].pk in public
+            ]
+            # Figures need their saved image; new uploads show once saved.
+            figures = [
+                row["id"] for row in rows.get(Figure, []) if row.get("id") and row["id"].image
+            ]
+            context.update(
+                article=page,
+                **page_context(page, treatments=treatments, figures=figures, references=references),
+            )
+            template = "articles/article_detail.html"
+        else:
+            page.public_articles = (
+                list(obj.articles.published().select_related("series")) if obj else []
+            )
+            context.update(treatment=page, **page_context(page, references=references))
+            template = "articles/treatment_detail.html"
+        return TemplateResponse(request, template, context)
+
+    def source_model(self):
+        return (
+            ArticleReference if self.model is Article else self.model.source_links.rel.related_model
+        )
+
+
+def review_state(page, today):
+    if not page.last_reviewed:
+        return "unreviewed"
+    if page.next_review_due and page.next_review_due < today:
+        return "overdue"
+    if page.next_review_due and page.next_review_due <= today + timedelta(days=DUE_SOON_DAYS):
+        return "due-soon"
+    return "current"
+
+
+REVIEW_STATES = {
+    "unreviewed": "Not yet clinically reviewed",
+    "overdue": "Review overdue",
+    "due-soon": f"Review due within {DUE_SOON_DAYS} days",
+    "current": "Reviewed, not due yet",
+}
+
+
+def review_queue_view(request):
+    """Articles and treatments by review due date, the most urgent first; filterable by kind,
+    review state, and content awaiting sign-off."""
+    if not (
+        request.user.has_perm("articles.view_article")
+        and request.user.has_perm("articles.view_treatment")
+    ):
+        raise PermissionDenied
+    today = date.today()
+    kind = request.GET.get("kind", "")
+    state = request.GET.get("state", "")
+    awaiting = request.GET.get("status") == Status.REVIEW
+    rows = []
+    for model in (Article, Treatment):
+        if kind and kind != model._meta.model_name:
+            continue
+        queryset = model.objects.select_related("reviewer")
+        if awaiting:
+            queryset = queryset.filter(status=Status.REVIEW)
+        for page in queryset:
+            page_state = review_state(page, today)
+            if state and state != page_state:
+                continue
+            rows.append(
+                {
+                    "page": page,
+                    "kind": model._meta.verbose_name,
+                    "state": page_state,
+                    "state_label": REVIEW_STATES[page_state],
+                    "url": reverse(
+                        f"admin:articles_{model._meta.model_name}_change", args=[page.pk]
+                    ),
+                }
+            )
+    # Never reviewed first, then by due date.
+    rows.sort(key=lambda row: (row["page"].next_review_due or date.min, str(row["page"])))
+    context = {
+        **admin.site.each_context(request),
+        "title": "Clinical review queue",
+        "rows": rows,
+        "states": REVIEW_STATES,
+        "kind": kind,
+        "state": state,
+        "awaiting": awaiting,
+        "opts": Article._meta,
+    }
+    return TemplateResponse(request, "admin/articles/review_queue.html", context)

@@ -1,0 +1,31 @@
+from .content import (
+    MARKER_HELP,
+    Article,
+    ArticleTreatment,
+    BodyPart,
+    Figure,
+    Series,
+    Treatment,
+    figure_upload_to,
+)
+from .publishing import Person, Publishable, PublishableQuerySet, Status, review_due_after
+from .sources import ArticleReference, Reference, TreatmentReference
+
+__all__ = [
+    "MARKER_HELP",
+    "Article",
+    "ArticleReference",
+    "ArticleTreatment",
+    "BodyPart",
+    "Figure",
+    "Person",
+    "Publishable",
+    "PublishableQuerySet",
+    "Reference",
+    "Series",
+    "Status",
+    "Treatment",
+    "TreatmentReference",
+    "figure_upload_to",
+    "review_due_after",
+]

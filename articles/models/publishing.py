@@ -1,0 +1,216 @@
+"""What articles and treatments share: status and publish time, byline and clinical review."""
+
+from datetime import date
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from .. import markdown, redirects
+
+REVIEW_INTERVAL_YEARS = 3
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "Submitted for review"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and the publish time has passed."""
+        return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+
+
+class Person(models.Model):
+    """Someone credited on a page: an author or a medical reviewer."""
+
+    name = models.CharField(max_length=200, help_text="As shown to readers, e.g. “Dr A. Example”.")
+    credentials = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Profession and qualifications, e.g. “consultant psychiatrist”.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The admin account of this person, if they have one.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+
+def review_due_after(reviewed):
+    """The default next review: three years on (28 February for a 29 February review)."""
+    try:
+        return reviewed.replace(year=reviewed.year + REVIEW_INTERVAL_YEARS)
+    except ValueError:
+        return reviewed.replace(year=reviewed.year + REVIEW_INTERVAL_YEARS, day=28)
+
+
+class Publishable(models.Model):
+    """Status, publish time, byline and clinical review, shared by articles and treatments."""
+
+    status = models.CharField(
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only “Published” is public. Editors submit for review; a publisher publishes.",
+    )
+    publish_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="Shown publicly once published and this time has passed; a future time "
+        "schedules it. Left empty, it is set to the moment you publish.",
+    )
+    author = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="authored_%(class)ss",
+        help_text="The byline. Leave empty if not known: the page says so.",
+    )
+    reviewer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_%(class)ss",
+        verbose_name="medical reviewer",
+        help_text="The clinician who checked it. Must not be the author.",
+    )
+    last_reviewed = models.DateField(
+        "last clinically reviewed",
+        null=True,
+        blank=True,
+        help_text="When the medical reviewer last checked it (not when it was last edited).",
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text=f"Left empty, set to {REVIEW_INTERVAL_YEARS} years after the last review.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_defaults()
+        self.render_markdown()
+        loaded = getattr(self, "_loaded", {})
+        super().save(*args, **kwargs)
+        redirects.slug_saved(self, loaded.get("slug"), was_public=self._was_public(loaded))
+        self._loaded = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
+
+    def clean(self):
+        super().clean()
+        # Here as well as in save(): forms validate the constraints before saving.
+        self.fill_defaults()
+        errors = {}
+        if self.reviewer_id and self.reviewer_id == self.author_id:
+            errors["reviewer"] = "The medical reviewer must be someone other than the author."
+        errors.update(self.link_errors())
+        if self.is_being_published() and self.review_overdue:
+            errors["status"] = (
+                f"The clinical review was due on {date_format(self.next_review_due)}. Record a "
+                "new review (reviewer and date) before publishing."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the row was when loaded: publishing and slug changes are judged against it.
+        instance._loaded = dict(zip(field_names, values, strict=False))
+        return instance
+
+    @property
+    def is_public(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < date.today()
+
+    def is_being_published(self):
+        loaded = getattr(self, "_loaded", {})
+        return self.status == Status.PUBLISHED and loaded.get("status") != Status.PUBLISHED
+
+    def link_errors(self):
+        """Internal links in the Markdown must point at pages that exist."""
+        errors = {}
+        for name in self.markdown_fields:
+            for kind, ids in markdown.markdown_link_ids(getattr(self, name)).items():
+                model = apps.get_model("articles", kind)
+                missing = sorted(
+                    ids - set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+                )
+                if missing:
+                    codes = ", ".join(f"{kind}:{number}" for number in missing)
+                    errors[name] = f"There is no {kind} for the link {codes}."
+        return errors
+
+    def fill_defaults(self):
+        if self.status == Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = review_due_after(self.last_reviewed)
+
+    def render_markdown(self):
+        raise NotImplementedError
+
+    @staticmethod
+    def _was_public(loaded):
+        publish_at = loaded.get("publish_at")
+        return (
+            loaded.get("status") == Status.PUBLISHED
+            and publish_at is not None
+            and publish_at <= timezone.now()
+        )
+
+
+def publishable_constraints(prefix):
+    return [
+        models.CheckConstraint(
+            condition=~Q(status=Status.PUBLISHED) | Q(publish_at__isnull=False),
+            name=f"{prefix}_published_has_time",
+            violation_error_message="A published item needs a publish time.",
+        ),
+        models.CheckConstraint(
+            condition=~Q(reviewer=F("author")),
+            name=f"{prefix}_reviewer_is_not_author",
+            violation_error_message="The medical reviewer must be someone other than the author.",
+        ),
+        models.CheckConstraint(
+            condition=Q(next_review_due__isnull=True)
+            | Q(last_reviewed__isnull=True)
+            | Q(next_review_due__gt=F("last_reviewed")),
+            name=f"{prefix}_review_due_after_review",
+            violation_error_message="The next review must be due after the last review.",
+        ),
+    ]

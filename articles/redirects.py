@@ -1,0 +1,22 @@
+"""Old addresses keep working: when a public page's slug changes, its old path redirects to the
+new one (django.contrib.redirects, answered by RedirectFallbackMiddleware on a 404)."""
+
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
+
+
+def slug_saved(obj, old_slug, *, was_public):
+    new_path = obj.get_absolute_url()
+    redirects = Redirect.objects.filter(site_id=settings.SITE_ID)
+    # The new address is live: nothing may redirect away from it (this also breaks loops, as
+    # when a slug is changed back).
+    redirects.filter(old_path=new_path).delete()
+    if old_slug is None or old_slug == obj.slug:
+        return
+    old_path = obj.path_for_slug(old_slug)
+    # No chains: whatever led to the old address now leads straight to the new one.
+    redirects.filter(new_path=old_path).update(new_path=new_path)
+    if was_public:
+        Redirect.objects.update_or_create(
+            site_id=settings.SITE_ID, old_path=old_path, defaults={"new_path": new_path}
+        )
