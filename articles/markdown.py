@@ -22,10 +22,11 @@ to pages that are not public become plain text for readers.
 
 import re
 from dataclasses import dataclass
+from html import unescape
 
 import markdown
 import nh3
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
@@ -110,6 +111,11 @@ def render(text):
     html = MARKER_RE.sub(_to_slot, html)
     html = LINK_RE.sub(lambda m: f"<!--link:{m[1]}:{int(m[2])}-->{m[3]}<!--/link-->", html)
     return CITE_RE.sub(lambda m: f"<!--cite:{int(m[1])}-->", html)
+
+
+def plain_html(text):
+    """Markdown to sanitized HTML for text without slots (e.g. the urgent-help callout)."""
+    return SLOT_RE.sub("", sanitize(_markdown_to_html(text.replace("\x00", ""))))
 
 
 def render_preview(text):
@@ -207,3 +213,21 @@ def fill_inline(html, urls, source_numbers):
         )
 
     return CITE_SLOT_RE.sub(cite, LINK_SLOT_RE.sub(link, html))
+
+
+HEADING_RE = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+ANY_SLOT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def plain_text(html):
+    """Stored HTML as the words a reader reads: for search, snippets and word counts."""
+    return " ".join(unescape(strip_tags(ANY_SLOT_RE.sub(" ", html))).split())
+
+
+def table_of_contents(html):
+    """The h2 and h3 headings of stored HTML, as [{"level", "id", "title"}], for the page's
+    contents list."""
+    return [
+        {"level": int(level), "id": anchor, "title": unescape(strip_tags(title)).strip()}
+        for level, anchor, title in HEADING_RE.findall(html)
+    ]

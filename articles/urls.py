@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -10,4 +10,7 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
     path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.ArticlesFeed(), name="feed_rss"),
+    path("feed/atom/", feeds.AtomArticlesFeed(), name="feed_atom"),
 ]

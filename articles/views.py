@@ -1,14 +1,17 @@
 from dataclasses import replace
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseBadRequest
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from markdownx.views import ImageUploadView, MarkdownifyView
 
-from . import markdown
+from . import markdown, search, structured_data
 from .forms import EditorImageForm
 from .models import (
     Article,
@@ -175,9 +178,24 @@ class ArticleDetailView(PublicContentMixin, DetailView):
             figures=article.figures.all(),
             references=[link.reference for link in article.source_links.all()],
         )
+        site_url = site_url_for(self.request)
+        json_ld = structured_data.script(
+            structured_data.article(article, site_url, context["references"]),
+            structured_data.breadcrumbs(
+                site_url,
+                [
+                    ("Curing Depression", reverse("articles:home")),
+                    (article.series.title, article.series.get_absolute_url()),
+                    (f"#{article.number} {article.title}", article.get_absolute_url()),
+                ],
+            ),
+        )
+        figures = [part.figure for part in context["body_parts"] if part.kind == "figure"]
         return super().get_context_data(
             previous_article=neighbour(article, "previous"),
             next_article=neighbour(article, "next"),
+            json_ld=json_ld,
+            share_image=figures[0] if figures else None,
             **context,
             **kwargs,
         )
@@ -216,10 +234,43 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        references = [link.reference for link in self.object.source_links.all()]
-        return super().get_context_data(
-            **page_context(self.object, references=references), **kwargs
+        treatment = self.object
+        references = [link.reference for link in treatment.source_links.all()]
+        context = page_context(treatment, references=references)
+        site_url = site_url_for(self.request)
+        description = markdown.plain_text(treatment.summary_html)
+        json_ld = structured_data.script(
+            structured_data.treatment(treatment, site_url, references, description),
+            structured_data.breadcrumbs(
+                site_url,
+                [
+                    ("Curing Depression", reverse("articles:home")),
+                    ("Treatments", reverse("articles:treatment_list")),
+                    (treatment.name, treatment.get_absolute_url()),
+                ],
+            ),
         )
+        return super().get_context_data(
+            json_ld=json_ld, description=description, **context, **kwargs
+        )
+
+
+class SearchView(TemplateView):
+    template_name = "articles/search.html"
+    paginate_by = 10
+
+    def get_context_data(self, **kwargs):
+        query = search.clean_query(self.request.GET.get("q", ""))
+        page = None
+        if query:
+            paginator = Paginator(search.ranked_ids(query), self.paginate_by)
+            page = paginator.get_page(self.request.GET.get("page"))
+            page.results = search.load(list(page.object_list), query)
+        return super().get_context_data(query=query, page=page, **kwargs)
+
+
+def site_url_for(request):
+    return f"{request.scheme}://{settings.SITE_DOMAIN}"
 
 
 class StaffOnlyMixin(UserPassesTestMixin):

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -53,6 +54,14 @@ def make_figure(article, number=1, alt_text="Example alt text", **fields):
     return Figure.objects.create(
         article=article, number=number, alt_text=alt_text, image=image, **fields
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The database rolls back after each test; what was cached from it must go too.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -18,3 +18,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="trdsite-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="trdsite-test-static-")
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
+SITE_DOMAIN = "testserver"

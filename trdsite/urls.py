@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
+from articles.sitemaps import SITEMAPS
 from articles.views import EditorImageUploadView, EditorPreviewView
 
 admin.site.site_header = "Curing Depression editors"
@@ -14,6 +17,23 @@ urlpatterns = [
     path("admin/markdownx/markdownify/", EditorPreviewView.as_view(), name="markdownx_markdownify"),
     path("admin/markdownx/upload/", EditorImageUploadView.as_view(), name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("", include("articles.urls")),
 ]
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.urls import path
 
@@ -53,6 +54,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("cite_as", "title", "authors", "year", "publication")
     list_filter = ("year",)
     search_fields = ("title", "authors", "publication", "doi", "pmid", "url")

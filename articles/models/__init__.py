@@ -9,6 +9,7 @@ from .content import (
     figure_upload_to,
 )
 from .publishing import Person, Publishable, PublishableQuerySet, Status, review_due_after
+from .site import Helpline, UrgentHelp
 from .sources import ArticleReference, Reference, TreatmentReference
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "ArticleReference",
     "ArticleTreatment",
     "BodyPart",
+    "Helpline",
     "Figure",
     "Person",
     "Publishable",
@@ -26,6 +28,7 @@ __all__ = [
     "Status",
     "Treatment",
     "TreatmentReference",
+    "UrgentHelp",
     "figure_upload_to",
     "review_due_after",
 ]

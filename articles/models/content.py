@@ -93,6 +93,7 @@ class Treatment(Publishable):
     def render_markdown(self):
         self.summary_html = markdown.render(self.summary)
         self.body_html = markdown.render(self.body)
+        self.set_text(self.summary_html, self.body_html)
 
 
 class Article(Publishable):
@@ -110,6 +111,8 @@ class Article(Publishable):
     treatments = models.ManyToManyField(
         Treatment, through="ArticleTreatment", related_name="articles", blank=True
     )
+
+    toc = models.JSONField(editable=False, default=list)
 
     markdown_fields = ("body",)
 
@@ -149,6 +152,8 @@ class Article(Publishable):
 
     def render_markdown(self):
         self.body_html = markdown.render(self.body)
+        self.toc = markdown.table_of_contents(self.body_html)
+        self.set_text(self.body_html)
 
     def body_parts(self, treatments, figures):
         """The body as a list of BodyPart with every slot filled. What the body has no marker

@@ -1,16 +1,18 @@
 """What articles and treatments share: status and publish time, byline and clinical review."""
 
 from datetime import date
+from math import ceil
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .. import markdown, redirects
+from .. import markdown, readability, redirects
 
 REVIEW_INTERVAL_YEARS = 3
 
@@ -106,6 +108,10 @@ class Publishable(models.Model):
         blank=True,
         help_text=f"Left empty, set to {REVIEW_INTERVAL_YEARS} years after the last review.",
     )
+    plain_text = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    # PostgreSQL full-text search (articles.search); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -119,6 +125,9 @@ class Publishable(models.Model):
         self.render_markdown()
         loaded = getattr(self, "_loaded", {})
         super().save(*args, **kwargs)
+        from .. import search  # it imports these models
+
+        search.index(self)
         redirects.slug_saved(self, loaded.get("slug"), was_public=self._was_public(loaded))
         self._loaded = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
 
@@ -154,6 +163,10 @@ class Publishable(models.Model):
         )
 
     @property
+    def reading_minutes(self):
+        return max(1, ceil(self.word_count / readability.WORDS_PER_MINUTE))
+
+    @property
     def review_overdue(self):
         return self.next_review_due is not None and self.next_review_due < date.today()
 
@@ -182,7 +195,12 @@ class Publishable(models.Model):
             self.next_review_due = review_due_after(self.last_reviewed)
 
     def render_markdown(self):
+        """Render the Markdown fields to stored HTML, then `set_text()` from the result."""
         raise NotImplementedError
+
+    def set_text(self, *htmls):
+        self.plain_text = " ".join(markdown.plain_text(html) for html in htmls).strip()
+        self.word_count = len(self.plain_text.split())
 
     @staticmethod
     def _was_public(loaded):

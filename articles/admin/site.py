@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.db import models
+from django.shortcuts import redirect
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+
+from ..models import Helpline, UrgentHelp
+
+
+class HelplineInline(admin.TabularInline):
+    model = Helpline
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ("position", "name", "contact", "where", "details", "url")
+    extra = 0
+
+
+@admin.register(UrgentHelp)
+class UrgentHelpAdmin(admin.ModelAdmin):
+    """One callout, shown on every public page: it can be edited, never added twice or
+    removed."""
+
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    fields = ("title", "text")
+    inlines = (HelplineInline,)
+
+    def has_add_permission(self, request):
+        return not UrgentHelp.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        callout = UrgentHelp.objects.first()
+        if callout is not None:
+            return redirect("admin:articles_urgenthelp_change", callout.pk)
+        return super().changelist_view(request, extra_context)

@@ -1,0 +1,43 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Article
+
+FEED_SIZE = 50
+
+
+class ArticlesFeed(Feed):
+    title = "Curing Depression"
+    link = reverse_lazy("articles:home")
+    description = (
+        "New articles of Curing Depression, a series explaining treatment-resistant depression "
+        "(TRD) and its treatments."
+    )
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("series", "author")
+            .order_by("-publish_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item):
+        return f"{item.series.title} #{item.number}: {item.title}"
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated
+
+    def item_author_name(self, item):
+        return item.author.name if item.author else None
+
+
+class AtomArticlesFeed(ArticlesFeed):
+    feed_type = Atom1Feed
+    subtitle = ArticlesFeed.description

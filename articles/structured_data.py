@@ -1,0 +1,107 @@
+"""schema.org JSON-LD for search engines: what a page is, who reviewed it, where it sits."""
+
+import json
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# What every page of the series is about.
+CONDITION = {
+    "@type": "MedicalCondition",
+    "name": "Treatment-resistant depression",
+    "alternateName": "TRD",
+}
+AUDIENCE = {"@type": "MedicalAudience", "audienceType": "Patient"}
+# As django.utils.html.json_script: nothing in the data can close the <script> element.
+JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def person(person):
+    if person is None:
+        return None
+    data = {"@type": "Person", "name": person.name}
+    if person.credentials:
+        data["jobTitle"] = person.credentials
+    return data
+
+
+def breadcrumbs(site_url, trail):
+    """trail: [(name, path)] from the home page down to this page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": site_url + path}
+            for position, (name, path) in enumerate(trail, 1)
+        ],
+    }
+
+
+def citations(references):
+    return [
+        {"@type": "CreativeWork", "name": ref.title, **({"url": ref.link} if ref.link else {})}
+        for ref in references
+    ]
+
+
+def review_fields(page):
+    data = {}
+    if page.last_reviewed:
+        data["lastReviewed"] = page.last_reviewed.isoformat()
+    if page.reviewer_id and page.last_reviewed:
+        data["reviewedBy"] = person(page.reviewer)
+    if page.author_id:
+        data["author"] = person(page.author)
+    return data
+
+
+def article(page, site_url, references):
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": page.title,
+        "headline": page.title,
+        "description": page.summary,
+        "url": site_url + page.get_absolute_url(),
+        "inLanguage": "en-GB",
+        "about": CONDITION,
+        "medicalAudience": AUDIENCE,
+        "isPartOf": {"@type": "CreativeWorkSeries", "name": page.series.title},
+        "position": page.number,
+        **({"datePublished": page.publish_at.isoformat()} if page.publish_at else {}),
+        "dateModified": page.updated.isoformat() if page.updated else None,
+        **review_fields(page),
+        **({"citation": citations(references)} if references else {}),
+    }
+
+
+def treatment(page, site_url, references, description):
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalTherapy",
+        "name": page.name,
+        "description": description,
+        "url": site_url + page.get_absolute_url(),
+        "relevantSpecialty": "Psychiatric",
+        "mainEntityOfPage": {
+            "@type": "MedicalWebPage",
+            "url": site_url + page.get_absolute_url(),
+            "about": CONDITION,
+            "medicalAudience": AUDIENCE,
+            **review_fields(page),
+            **({"citation": citations(references)} if references else {}),
+        },
+    }
+
+
+def script(*items):
+    """The items as <script type="application/ld+json"> elements."""
+    return mark_safe(  # noqa: S308 - format_html escapes nothing here; JSON_ESCAPES does
+        "".join(
+            format_html(
+                '<script type="application/ld+json">{}</script>',
+                mark_safe(json.dumps(item, ensure_ascii=False).translate(JSON_ESCAPES)),  # noqa: S308
+            )
+            for item in items
+        )
+    )

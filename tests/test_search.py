@@ -1,0 +1,131 @@
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.urls import reverse
+
+from articles import search
+from articles.models import Status
+
+from .conftest import make_article, make_treatment
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("articles:search")
+
+
+def results(client, query, **params):
+    response = client.get(URL, {"q": query, **params})
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [li.a.get_text(" ", strip=True) for li in soup.select(".search-results li")], soup
+
+
+@pytest.fixture
+def pages(series):
+    make_article(series, 1, title="Example sleep and mood", body="Notes about sleeping well.")
+    make_article(
+        series, 2, title="Example other topic", summary="Mentions sleep once.", body="Plain."
+    )
+    make_article(series, 3, title="Example draft about sleep", status=Status.DRAFT)
+    make_treatment("example-future", name="Example sleep therapy", publish_at="2999-01-01T00:00Z")
+    make_treatment("example-light", name="Example light therapy", body="Helps sleep for some.")
+
+
+def test_search_finds_published_articles_and_treatments_ranked(client, pages):
+    found, soup = results(client, "sleep")
+    assert found[:2] == ["#1 Example sleep and mood", "#2 Example other topic"]
+    assert "Example light therapy" in found
+    assert len(found) == 3
+    assert soup.select_one(".search-results mark")
+
+
+def test_drafts_and_scheduled_content_never_appear(client, pages):
+    found, _ = results(client, "sleep")
+    assert not any("draft" in title or "sleep therapy" in title for title in found)
+
+
+def test_snippets_highlight_and_escape(client, series):
+    make_article(series, body="Watch for &lt;script&gt;alert(1)&lt;/script&gt; and *sleep* advice.")
+    _, soup = results(client, "sleep")
+    snippet = soup.select_one(".search-results p")
+    assert snippet.find("mark").get_text().lower().startswith("sleep")
+    assert not soup.select(".search-results script")
+    assert "alert(1)" in snippet.get_text()  # text, never markup
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        '"unclosed quote',
+        "sleep -mood OR",
+        "& | ! ( ) : * <>",
+        "😀 ünïcödé дом",
+        "x" * 5000,
+        "sleep\x00mood",
+        "'; DROP TABLE articles_article; --",
+    ],
+)
+def test_odd_queries_get_a_normal_page(client, pages, query):
+    response = client.get(URL, {"q": query})
+    assert response.status_code == 200
+
+
+def test_nul_bytes_in_the_raw_url_are_harmless(client, pages):
+    assert client.get(URL + "?q=sl%00eep").status_code == 200
+
+
+def test_pagination(client, series):
+    for number in range(1, 14):
+        make_article(series, number, title=f"Example sleep {number}")
+    first, _ = results(client, "sleep")
+    second, soup = results(client, "sleep", page=2)
+    assert len(first) == 10 and len(second) == 3
+    assert not set(first) & set(second)
+    assert "page 2 of 2" in soup.get_text()
+    huge, _ = results(client, "sleep", page="99999999999999999999")
+    assert huge == second
+
+
+def test_empty_query_shows_only_the_form(client, db):
+    _, soup = results(client, "")
+    assert soup.find("input", attrs={"name": "q"})
+    assert not soup.select(".search-results")
+
+
+def test_no_results_says_so(client, pages):
+    _, soup = results(client, "zebra")
+    assert "Nothing found" in soup.get_text()
+
+
+def test_query_cleaning():
+    assert search.clean_query(" a\x00b\n c ") == "a b c"
+    assert len(search.clean_query("x" * 1000)) == search.MAX_QUERY_LENGTH
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgres_uses_stemming_websearch_and_a_stored_vector(client, series):
+    article = make_article(series, title="Example", body="People who were sleeping badly.")
+    article.refresh_from_db()
+    assert "sleep" in str(article.search_vector)
+    found, _ = results(client, "sleeps")
+    assert found == ["#1 Example"]
+    found, _ = results(client, '"sleeping badly" -zebra')
+    assert found == ["#1 Example"]
+
+    article.body = "Now about appetite."
+    article.save()
+    assert results(client, "sleep")[0] == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL indexes")
+def test_search_vectors_are_gin_indexed():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'articles_%_search_gin'"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {
+            "articles_article_search_gin",
+            "articles_treatment_search_gin",
+        }
