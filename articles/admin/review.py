@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 
-from ..models import Article, ArticleReference, ArticleTreatment, Figure, Status, Treatment
+from ..models import Article, ArticleTreatment, Figure, Status, Treatment
 from ..views import page_context
 
 DUE_SOON_DAYS = 90
@@ -80,7 +80,8 @@ class PreviewMixin:
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
             rows[formset.model] = sorted(kept, key=lambda row: row.get("position", 0))
-        references = [row["reference"] for row in rows.get(self.source_model(), []) if row]
+        source_model = self.model.source_links.rel.related_model
+        references = [row["reference"] for row in rows.get(source_model, []) if row]
         context = {"object": page, "preview": True}
         if isinstance(page, Article):
             public = set(Treatment.objects.published().values_list("pk", flat=True))
@@ -105,11 +106,6 @@ class PreviewMixin:
             context.update(treatment=page, **page_context(page, references=references))
             template = "articles/treatment_detail.html"
         return TemplateResponse(request, template, context)
-
-    def source_model(self):
-        return (
-            ArticleReference if self.model is Article else self.model.source_links.rel.related_model
-        )
 
 
 def review_state(page, today):
