@@ -1,4 +1,5 @@
 import io
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -124,3 +125,11 @@ def people(db):
     author = Person.objects.create(name="Example Author")
     reviewer = Person.objects.create(name="Dr Example Reviewer", credentials="example psychiatrist")
     return author, reviewer
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # tests/settings.py made these for this run only.
+    from django.conf import settings
+
+    for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
+        shutil.rmtree(folder, ignore_errors=True)
