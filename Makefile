@@ -5,18 +5,27 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Reinstalled whenever a requirements file changes.
 STAMP := $(VENV)/.installed
+# The browser tests drive Debian's Chromium; installing it needs root, or sudo without a password.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run test venv lint
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	test -x $(CHROMIUM) || ! command -v apt-get >/dev/null || \
+		{ $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium; }
+	# axe-core, which the accessibility tests inject into pages.
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 venv: $(STAMP)
 
 run: export DEBUG = 1
+run: export SITE_DOMAIN ?= 127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed --local-editor

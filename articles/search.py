@@ -48,15 +48,19 @@ def uses_postgres():
 
 def index(page):
     """Refresh the stored search vector of a saved page (PostgreSQL only)."""
+    index_all(type(page).objects.filter(pk=page.pk))
+
+
+def index_all(queryset):
+    """Refresh the stored search vectors of these pages in one statement (PostgreSQL only)."""
     if not uses_postgres():
         return
-    title, summary = FIELDS[type(page)]
-    vector = (
-        SearchVector(title, weight="A", config=CONFIG)
+    title, summary = FIELDS[queryset.model]
+    queryset.update(
+        search_vector=SearchVector(title, weight="A", config=CONFIG)
         + SearchVector(summary, weight="B", config=CONFIG)
         + SearchVector("plain_text", weight="C", config=CONFIG)
     )
-    type(page).objects.filter(pk=page.pk).update(search_vector=vector)
 
 
 def ranked_ids(query):

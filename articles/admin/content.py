@@ -23,6 +23,8 @@ from .review import PreviewMixin, review_queue_view
 @admin.register(Series)
 class SeriesAdmin(MarkdownAdmin):
     list_display = ("title", "slug", "article_count", "updated")
+    # The annotation below drops Meta.ordering; autocomplete pages need a stable order.
+    ordering = ("title",)
     search_fields = ("title", "description")
     prepopulated_fields = {"slug": ("title",)}
     fieldsets = ((None, {"fields": ("title", "slug", "description", "created", "updated")}),)

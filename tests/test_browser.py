@@ -1,0 +1,186 @@
+"""The editorial workflow in a real browser against a live server: signing in, the admin's
+JavaScript (live Markdown preview, autocomplete, the preview tab), publishing, edit conflicts
+and reverting to an older version."""
+
+import pytest
+from django.db import connections
+from playwright.sync_api import expect, sync_playwright
+from reversion.models import Version
+
+from articles.models import Article, Person, Status
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, Browsers, choose_autocomplete, save
+from .conftest import make_article
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
+    # live_server flushes the database after each test; serialized_rollback puts back what
+    # the migrations created (the Editors and Publishers groups) before the next one.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_blocker):
+    # Playwright's sync API marks an event loop as running in this thread. Django then refuses
+    # ORM calls unless told they are safe (they are: nothing else runs in this thread), and
+    # keeps database connections per async context: it would open a second connection that the
+    # test database set-up doesn't know (no serialized rollback; on SQLite, not the live
+    # server's in-memory database). Keep this thread's own connections.
+    own = {alias: connections[alias] for alias in connections}
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        for alias, connection in own.items():
+            connections[alias] = connection
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+    # The last test's flush left every table empty. Put back what the migrations created, as
+    # the serialized rollback does before each test here, for the tests that run next.
+    with django_db_blocker.unblock():
+        for connection in own.values():
+            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
+
+
+@pytest.fixture
+def browsers(browser, live_server):
+    browsers = Browsers(browser, live_server.url)
+    yield browsers
+    browsers.close()
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_editor_writes_previews_and_submits_an_article(browsers, series):
+    author = Person.objects.create(name="Example Author")
+    editor = browsers.staff("alice", "Editors", first_name="Alice")
+    page = editor.page
+    page.goto("/admin/articles/article/add/")
+    choose_autocomplete(page, "series", series.title)
+    page.fill("#id_number", "7")
+    page.locator("#id_title").press_sequentially("Example Browser Article")
+    expect(page.locator("#id_slug")).to_have_value("example-browser-article")
+    page.fill("#id_summary", "An example summary.")
+    page.locator("#id_body").press_sequentially("## Example heading\n\nSome *example* text.")
+    live_preview = page.locator("div.markdownx-preview")
+    expect(live_preview.locator("h2")).to_have_text("Example heading")
+    expect(live_preview.locator("em")).to_have_text("example")
+    choose_autocomplete(page, "author", "Example Author")
+    page.select_option("#id_status", Status.DRAFT)
+    save(page)
+
+    expect(page.locator(".messagelist .success")).to_contain_text("was added successfully")
+    article = Article.objects.get(slug="example-browser-article")
+    assert (article.series, article.number, article.author) == (series, 7, author)
+    assert article.status == Status.DRAFT
+    assert '<h2 id="example-heading">Example heading</h2>' in article.body_html
+
+    reader = browsers.reader()
+    assert reader.page.goto(article.get_absolute_url()).status == 404
+    expect(reader.page.locator("h1")).to_have_text("Page not found")
+
+    with page.context.expect_page() as opened:
+        page.click("input[name=_preview]")
+    tab = opened.value
+    expect(tab.locator("h1")).to_have_text("Example Browser Article")
+    banners = tab.locator(".draft-banner")
+    expect(banners.first).to_contain_text("Preview — not saved")
+    expect(banners.last).to_contain_text("Draft — not public")
+    expect(tab.locator(".article-body em")).to_have_text("example")
+    tab.close()
+
+    page.select_option("#id_status", Status.REVIEW)
+    save(page)
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW and not article.is_public
+    assert editor.errors == []
+    # Chromium reports a page that answers 404 in the console: that one is expected.
+    assert reader.errors == [(reader.page.url, NOT_FOUND)]
+
+
+def test_publisher_publishes_an_article(browsers, series):
+    article = make_article(series, title="Example Ready Article", status=Status.REVIEW)
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    publisher.page.goto(change_url(article))
+    publisher.page.select_option("#id_status", Status.PUBLISHED)
+    save(publisher.page)
+
+    expect(publisher.page.locator(".messagelist .success")).to_contain_text("changed")
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED and article.is_public
+    reader = browsers.reader()
+    assert reader.page.goto(article.get_absolute_url()).status == 200
+    expect(reader.page.locator("h1")).to_have_text("Example Ready Article")
+    expect(reader.page.locator(".draft-banner")).to_have_count(0)
+    assert publisher.errors == []
+    assert reader.errors == []
+
+
+def test_second_save_of_the_same_article_is_refused_and_keeps_the_text(browsers, series):
+    article = make_article(series, status=Status.DRAFT, body="The first text.")
+    alice = browsers.staff("alice", "Editors", first_name="Alice")
+    bob = browsers.staff("bob", "Editors", first_name="Bob")
+    alice.page.goto(change_url(article))
+    bob.page.goto(change_url(article))
+
+    alice.page.fill("#id_body", "Alice's text.")
+    save(alice.page)
+    expect(alice.page.locator(".messagelist .success")).to_be_visible()
+    bob.page.fill("#id_body", "Bob's text.")
+    save(bob.page)
+
+    expect(bob.page.locator(".errornote")).to_be_visible()
+    expect(bob.page.locator(".errorlist").first).to_contain_text("Alice changed this article on")
+    expect(bob.page.locator("details.their-version pre")).to_have_text("Alice's text.")
+    expect(bob.page.locator("#id_body")).to_have_value("Bob's text.")
+    article.refresh_from_db()
+    assert article.body == "Alice's text."
+
+    save(bob.page)
+    expect(bob.page.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert article.body == "Bob's text."
+    assert alice.errors == [] and bob.errors == []
+
+
+def test_publisher_reverts_an_article_to_an_older_version(browsers, series):
+    article = make_article(series, title="Example Old Title")
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    page = publisher.page
+    page.goto(change_url(article))
+    # Made outside the admin, the article has no history yet: this save is its first version.
+    page.fill("#id_revision_note", "Example first version")
+    save(page)
+    page.fill("#id_title", "Example New Title")
+    page.fill("#id_revision_note", "Example new title")
+    save(page)
+    article.refresh_from_db()
+    assert article.title == "Example New Title"
+    assert Version.objects.get_for_object(article).count() == 2
+
+    page.goto(f"/admin/articles/article/{article.pk}/history/")
+    page.locator("#change-history tr", has_text="Example first version").locator("a").click()
+    expect(page.locator("#id_title")).to_have_value("Example Old Title")
+    save(page, "_save")
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    article.refresh_from_db()
+    assert article.title == "Example Old Title"
+    reader = browsers.reader()
+    assert reader.page.goto(article.get_absolute_url()).status == 200
+    expect(reader.page.locator("h1")).to_have_text("Example Old Title")
+    assert publisher.errors == []
+    assert reader.errors == []
+
+
+def test_editor_finds_the_series_by_typing_its_name(browsers, series):
+    editor = browsers.staff("alice", "Editors", first_name="Alice")
+    editor.page.goto("/admin/articles/article/add/")
+    choose_autocomplete(editor.page, "series", "Example Series")
