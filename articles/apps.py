@@ -21,4 +21,15 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Curing Depression content"
 
     def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import cache
+
         post_migrate.connect(sync_site, sender=self)
+        # Any change to what pages show starts a new page-cache generation.
+        for model in self.get_models():
+            post_save.connect(cache.content_changed, sender=model, dispatch_uid=f"pages-{model}")
+            post_delete.connect(
+                cache.content_changed, sender=model, dispatch_uid=f"pages-d-{model}"
+            )
+        m2m_changed.connect(cache.content_changed, dispatch_uid="pages-m2m")

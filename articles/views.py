@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from markdownx.views import ImageUploadView, MarkdownifyView
 
 from . import markdown, search, structured_data
+from .cache import is_reader_request
 from .forms import EditorImageForm
 from .models import (
     Article,
@@ -113,7 +114,8 @@ class PublicContentMixin:
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.request.user.is_staff:
+        # Readers without a session never touch it (no session query, no "Vary: Cookie").
+        if not is_reader_request(self.request) and self.request.user.is_staff:
             return queryset
         return queryset.published()
 

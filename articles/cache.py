@@ -1,0 +1,116 @@
+"""Whole-page cache for readers, and the HTTP cache headers a CDN or proxy can use.
+
+Anonymous GET requests for public pages are answered from the cache (Django's cache framework:
+local memory by default, Redis shared by every instance with REDIS_URL) without touching the
+database. Every key carries the current *generation* of the content: any save or delete of
+content starts a new generation, so every page changes at once and nothing stale is served.
+The generation also knows the next moment a scheduled page goes public, and ends by itself
+then, so scheduled publishing needs no job either.
+
+Signed-in users (anyone with a session cookie), the admin, and responses marked private (drafts)
+are never cached.
+"""
+
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+GENERATION_KEY = "pages:generation"
+# Headers worth keeping with a cached page; the rest are per-response.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
+SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
+
+
+def next_scheduled_change():
+    """When the next published-but-future page goes public, or None."""
+    from .models import Article, Status, Treatment
+
+    now = timezone.now()
+    soonest = [
+        model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now).aggregate(
+            soonest=Min("publish_at")
+        )["soonest"]
+        for model in (Article, Treatment)
+    ]
+    soonest = [moment for moment in soonest if moment is not None]
+    return min(soonest) if soonest else None
+
+
+def new_generation():
+    state = (uuid.uuid4().hex, next_scheduled_change())
+    cache.set(GENERATION_KEY, state, None)
+    return state
+
+
+def current_generation():
+    state = cache.get(GENERATION_KEY)
+    if state is None or (state[1] is not None and state[1] <= timezone.now()):
+        state = new_generation()
+    return state[0]
+
+
+def content_changed(**kwargs):
+    """Signal receiver: start a new generation now, and again once the transaction commits
+    (a request in between may have cached what the database still showed)."""
+    new_generation()
+    transaction.on_commit(new_generation)
+
+
+def is_reader_request(request):
+    """Anonymous, so the response is the same for everyone: no session cookie at all."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def cacheable(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and is_reader_request(request)
+        and not request.path.startswith(SKIPPED_PATHS)
+    )
+
+
+def storable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-cache" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+class PageCacheMiddleware:
+    """Place it early: a hit skips sessions, auth, URL resolving and the database."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.max_age = settings.PAGE_CACHE_MAX_AGE
+        self.timeout = settings.PAGE_CACHE_TIMEOUT
+
+    def __call__(self, request):
+        if not cacheable(request):
+            return self.get_response(request)
+        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"page:{current_generation()}:{address}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            return HttpResponse(content, headers=headers)
+        response = self.get_response(request)
+        if storable(response):
+            patch_cache_control(response, public=True, max_age=self.max_age)
+            patch_cache_control(response, s_maxage=self.max_age)
+            if not response.has_header("ETag"):
+                response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
+            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+            cache.set(key, (response.content, headers), self.timeout)
+        return response
