@@ -4,7 +4,7 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, When
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -99,8 +99,11 @@ def page_context(page, *, treatments=(), figures=(), references=()):
     }
 
 
+CATEGORY_ORDER = Treatment.Category.values
+
+
 def group_by_category(treatments):
-    order = {value: index for index, value in enumerate(Treatment.Category.values)}
+    order = {value: index for index, value in enumerate(CATEGORY_ORDER)}
     ordered = sorted(treatments, key=lambda t: (order[t.category], t.ordering, t.name))
     return [
         (Treatment.Category(category).label, list(items))
@@ -126,35 +129,62 @@ class PublicContentMixin:
         return response
 
 
-class HomeView(TemplateView):
+HOME_ARTICLES_PER_SERIES = 10
+HOME_TREATMENTS_PER_GROUP = 8
+
+
+def public_article_count():
+    """A subquery: how many published articles the outer series has."""
+    return Subquery(
+        Article.objects.published()
+        .filter(series=OuterRef("pk"))
+        .order_by()
+        .values("series")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+
+
+class HomeView(ListView):
+    """The series, each with its first articles, and the treatments: a page of series at a time,
+    so the page costs the same however large the series grow."""
+
     template_name = "articles/home.html"
+    paginate_by = 20
+    context_object_name = "series_list"
+
+    def get_queryset(self):
+        return (
+            Series.objects.annotate(public_count=public_article_count())
+            .filter(public_count__gt=0)
+            .prefetch_related(
+                Prefetch(
+                    "articles",
+                    queryset=Article.objects.published().order_by("number")[
+                        :HOME_ARTICLES_PER_SERIES
+                    ],
+                    to_attr="public_articles",
+                )
+            )
+            .order_by("title")
+        )
 
     def get_context_data(self, **kwargs):
-        series_list = Series.objects.prefetch_related(
-            Prefetch(
-                "articles",
-                queryset=Article.objects.published().order_by("number"),
-                to_attr="public_articles",
-            )
-        )
-        return super().get_context_data(
-            series_list=[series for series in series_list if series.public_articles],
-            treatment_groups=group_by_category(Treatment.objects.published()),
-            **kwargs,
-        )
+        groups = [
+            (label, treatments[:HOME_TREATMENTS_PER_GROUP], len(treatments))
+            for label, treatments in group_by_category(Treatment.objects.published())
+        ]
+        return super().get_context_data(treatment_groups=groups, **kwargs)
 
 
 class SeriesDetailView(DetailView):
     model = Series
+    articles_per_page = 50
 
-    def get_queryset(self):
-        return Series.objects.prefetch_related(
-            Prefetch(
-                "articles",
-                queryset=Article.objects.published().order_by("number"),
-                to_attr="public_articles",
-            )
-        )
+    def get_context_data(self, **kwargs):
+        articles = Article.objects.published().filter(series=self.object).order_by("number")
+        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page_obj=page, **kwargs)
 
 
 class ArticleDetailView(PublicContentMixin, DetailView):
@@ -205,18 +235,24 @@ class ArticleDetailView(PublicContentMixin, DetailView):
 
 class TreatmentListView(ListView):
     model = Treatment
+    paginate_by = 100
 
     def get_queryset(self):
-        return Treatment.objects.published()
+        order = Case(
+            *(When(category=value, then=index) for index, value in enumerate(CATEGORY_ORDER)),
+            output_field=IntegerField(),
+        )
+        return Treatment.objects.published().order_by(order, "ordering", "name")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            treatment_groups=group_by_category(self.object_list), **kwargs
-        )
+        context = super().get_context_data(**kwargs)
+        context["treatment_groups"] = group_by_category(context["object_list"])
+        return context
 
 
 class TreatmentDetailView(PublicContentMixin, DetailView):
     model = Treatment
+    articles_per_page = 50
 
     def get_queryset(self):
         return (
@@ -224,14 +260,7 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
             .get_queryset()
             .select_related("author", "reviewer")
             .prefetch_related(
-                Prefetch(
-                    "articles",
-                    queryset=Article.objects.published()
-                    .select_related("series")
-                    .order_by("series__title", "number"),
-                    to_attr="public_articles",
-                ),
-                Prefetch("source_links", TreatmentReference.objects.select_related("reference")),
+                Prefetch("source_links", TreatmentReference.objects.select_related("reference"))
             )
         )
 
@@ -252,8 +281,17 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
                 ],
             ),
         )
+        discussed_in = (
+            Article.objects.published()
+            .filter(treatment_links__treatment=treatment)
+            .select_related("series")
+            .order_by("series__title", "number")
+        )
+        page = Paginator(discussed_in, self.articles_per_page).get_page(
+            self.request.GET.get("page")
+        )
         return super().get_context_data(
-            json_ld=json_ld, description=description, **context, **kwargs
+            json_ld=json_ld, description=description, page_obj=page, **context, **kwargs
         )
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -100,10 +101,14 @@ class PreviewMixin:
             )
             template = "articles/article_detail.html"
         else:
-            page.public_articles = (
-                list(obj.articles.published().select_related("series")) if obj else []
+            discussed_in = Article.objects.published().filter(treatment_links__treatment=obj)
+            context.update(
+                treatment=page,
+                page_obj=Paginator(discussed_in.select_related("series") if obj else [], 50).page(
+                    1
+                ),
+                **page_context(page, references=references),
             )
-            context.update(treatment=page, **page_context(page, references=references))
             template = "articles/treatment_detail.html"
         return TemplateResponse(request, template, context)
 
