@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test venv lint
+.PHONY: run test venv lint bench
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Requests/s, latency, CPU and SQL per page against a trivial WSGI app (see bench/run.py).
+bench: $(STAMP)
+	command -v wrk >/dev/null || $(APT_GET) install -y -qq wrk
+	$(PY) bench/run.py $(ARGS)

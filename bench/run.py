@@ -1,0 +1,313 @@
+"""Benchmark the site against the Python-server limit, in one run, on loopback.
+
+    make bench                      # SQLite, seed content
+    DATABASE_URL=postgres://... make bench
+    make bench ARGS="--scale"       # also 10,000 generated articles: search, lists, admin
+
+The site runs under gunicorn with production settings; a trivial WSGI app (bench/trivial.py)
+that returns the article page's exact bytes runs under the same gunicorn options. wrk drives
+each in interleaved rounds (site, trivial, site, trivial, ...) so machine noise hits both, and
+the report gives each page's requests/s and latency, its ratio to the trivial app measured in
+the same run, server CPU per request, SQL queries per request (page-cache miss and hit) and
+response sizes. Every process it starts is stopped by PID; everything is bounded in time.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+GUNICORN = [PYTHON, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync"]
+SITE_PORT, TRIVIAL_PORT = 8701, 8702
+PAGES = {
+    "home": "/",
+    "article": "/articles/what-is-treatment-resistant-depression/",
+    "treatments": "/treatments/",
+    "treatment": "/treatments/ketamine/",
+    "search": "/search/?q=treatment",
+    "feed": "/feed/atom/",
+}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def production_env(workdir, database_url):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "PAGE_CACHE_MAX_AGE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="trdsite.settings",
+        SECRET_KEY="bench-only-not-secret-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_DOMAIN=f"127.0.0.1:{SITE_PORT}",
+        SECURE_SSL_REDIRECT="0",
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
+    )
+    if os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    return env
+
+
+def manage(env, *args, timeout=900):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
+
+
+def start(command, env, port):
+    process = subprocess.Popen(
+        [*command, "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()  # noqa: S310
+            return process
+        except OSError:
+            time.sleep(0.2)
+    stop(process)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def stop(process):
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def cpu_seconds(process):
+    """CPU time of a gunicorn master and its workers so far."""
+    pids = [process.pid]
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    if children.exists():
+        pids += [int(pid) for pid in children.read_text().split()]
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (FileNotFoundError, IndexError):
+            pass
+    return total / CLOCK_TICKS
+
+
+def wrk(url, seconds, connections):
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
+    ).stdout
+    requests = int(re.search(r"(\d+) requests in", output)[1])
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "requests": requests,
+        "rps": rps,
+        "p50_ms": latency(output, "50%"),
+        "p99_ms": latency(output, "99%"),
+        "non_2xx": int(errors[1]) if errors else 0,
+    }
+
+
+def latency(output, percentile):
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def queries_per_request(env):
+    """SQL queries of each page on a page-cache miss and on a hit, counted in a Django process
+    with the same settings."""
+    script = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "from django.db import connection\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "from articles.cache import new_generation\n"
+        f"pages = {PAGES!r}\n"
+        "client = Client(HTTP_HOST='127.0.0.1')\n"
+        "result = {}\n"
+        "for name, url in pages.items():\n"
+        "    client.get(url, secure=True)\n"
+        "    new_generation()\n"
+        "    with CaptureQueriesContext(connection) as cold: client.get(url, secure=True)\n"
+        "    with CaptureQueriesContext(connection) as warm: client.get(url, secure=True)\n"
+        "    result[name] = [len(cold), len(warm)]\n"
+        "print(json.dumps(result))\n"
+    )
+    output = subprocess.run(
+        [PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def bench_pages(env, workdir, rounds, seconds, connections):
+    site = start([*GUNICORN, "trdsite.wsgi"], env, SITE_PORT)
+    try:
+        bodies = {
+            name: urllib.request.urlopen(f"http://127.0.0.1:{SITE_PORT}{url}").read()  # noqa: S310
+            for name, url in PAGES.items()
+        }
+        body_file = workdir / "article.html"
+        body_file.write_bytes(bodies["article"])
+        trivial = start(
+            [*GUNICORN, "--chdir", str(ROOT / "bench"), "trivial:application"],
+            {**env, "BENCH_BODY": str(body_file)},
+            TRIVIAL_PORT,
+        )
+        try:
+            results = {name: [] for name in PAGES}
+            results["trivial"] = []
+            for _ in range(rounds):
+                for name, url in PAGES.items():
+                    for target, server, port, path in (
+                        (name, site, SITE_PORT, url),
+                        ("trivial", trivial, TRIVIAL_PORT, "/"),
+                    ):
+                        before = cpu_seconds(server)
+                        run = wrk(f"http://127.0.0.1:{port}{path}", seconds, connections)
+                        run["cpu_ms"] = (
+                            1000 * (cpu_seconds(server) - before) / max(run["requests"], 1)
+                        )
+                        results[target].append(run)
+        finally:
+            stop(trivial)
+    finally:
+        stop(site)
+    return results, bodies
+
+
+def median(values):
+    values = sorted(values)
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
+def summarize(results, bodies, queries):
+    trivial = {key: median([run[key] for run in results["trivial"]]) for key in ("rps", "cpu_ms")}
+    rows = []
+    for name in PAGES:
+        runs = results[name]
+        rps = median([run["rps"] for run in runs])
+        cpu = median([run["cpu_ms"] for run in runs])
+        rows.append(
+            {
+                "page": name,
+                "rps": round(rps),
+                "ratio": round(rps / trivial["rps"], 2),
+                "p50_ms": round(median([run["p50_ms"] for run in runs]), 2),
+                "p99_ms": round(median([run["p99_ms"] for run in runs]), 2),
+                "cpu_ms": round(cpu, 3),
+                "cpu_ratio": round(cpu / trivial["cpu_ms"], 2) if trivial["cpu_ms"] else None,
+                "sql_cold": queries[name][0],
+                "sql_warm": queries[name][1],
+                "bytes": len(bodies[name]),
+                "gzip_bytes": len(gzip.compress(bodies[name], 6)),
+                "non_2xx": sum(run["non_2xx"] for run in runs),
+            }
+        )
+    return {
+        "trivial_rps": round(trivial["rps"]),
+        "trivial_cpu_ms": trivial["cpu_ms"],
+        "pages": rows,
+    }
+
+
+def print_table(summary):
+    print(
+        f"\nTrivial WSGI app (same gunicorn): {summary['trivial_rps']} req/s, "
+        f"{summary['trivial_cpu_ms']:.3f} ms CPU/request"
+    )
+    header = (
+        "page",
+        "req/s",
+        "× trivial",
+        "p50 ms",
+        "p99 ms",
+        "CPU ms/req",
+        "CPU × trivial",
+        "SQL cold",
+        "SQL warm",
+        "bytes",
+        "gzip",
+        "non-2xx",
+    )
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in summary["pages"]:
+        values = [
+            row[key]
+            for key in (
+                "page",
+                "rps",
+                "ratio",
+                "p50_ms",
+                "p99_ms",
+                "cpu_ms",
+                "cpu_ratio",
+                "sql_cold",
+                "sql_warm",
+                "bytes",
+                "gzip_bytes",
+                "non_2xx",
+            )
+        ]
+        print("| " + " | ".join(str(value) for value in values) + " |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--json", help="also write the summary here")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="trdsite-bench-") as tmp:
+        workdir = Path(tmp)
+        database_url = os.environ.get("DATABASE_URL", "")
+        if database_url:
+            # A database of its own, made afresh.
+            database_url = database_url.rsplit("/", 1)[0] + "/trdsite_bench"
+            subprocess.run(
+                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "trdsite_bench"],
+                check=True,
+            )
+            subprocess.run(
+                ["createdb", "-h", "127.0.0.1", "-U", "postgres", "trdsite_bench"], check=True
+            )
+        env = production_env(workdir, database_url)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "seed", "-v0")
+        queries = queries_per_request(env)
+        results, bodies = bench_pages(env, workdir, args.rounds, args.seconds, args.connections)
+        summary = summarize(results, bodies, queries)
+        summary["database"] = "postgresql" if database_url else "sqlite"
+        summary["cache"] = "redis" if env.get("REDIS_URL") else "locmem"
+        print_table(summary)
+        if args.json:
+            Path(args.json).write_text(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
