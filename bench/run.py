@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = [PYTHON, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync"]
@@ -196,6 +198,25 @@ def bench_pages(env, workdir, rounds, seconds, connections):
     return results, bodies
 
 
+def scale_report(env):
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "scale.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    ).stdout
+    report = json.loads(output.strip().splitlines()[-1])
+    print("\nAt 10,000 articles, 200 treatments (page cache bypassed):")
+    print("| request | p50 ms | p95 ms | SQL queries |\n|---|---|---|---|")
+    for name, row in report.items():
+        queries = ", ".join(str(count) for count in row["queries"]) or "-"
+        print(f"| {name} | {row['p50_ms']} | {row['p95_ms']} | {queries} |")
+    return report
+
+
 def median(values):
     values = sorted(values)
     middle = len(values) // 2
@@ -280,6 +301,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=5, help="per wrk run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", help="also write the summary here")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="then add 10,000 generated articles and measure lists, search, sitemap, feed and "
+        "the admin at that size",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="trdsite-bench-") as tmp:
@@ -288,13 +315,10 @@ def main():
         if database_url:
             # A database of its own, made afresh.
             database_url = database_url.rsplit("/", 1)[0] + "/trdsite_bench"
-            subprocess.run(
-                ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "trdsite_bench"],
-                check=True,
-            )
-            subprocess.run(
-                ["createdb", "-h", "127.0.0.1", "-U", "postgres", "trdsite_bench"], check=True
-            )
+            with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres") as admin:
+                admin.autocommit = True
+                admin.execute("DROP DATABASE IF EXISTS trdsite_bench")
+                admin.execute("CREATE DATABASE trdsite_bench")
         env = production_env(workdir, database_url)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
@@ -305,6 +329,9 @@ def main():
         summary["database"] = "postgresql" if database_url else "sqlite"
         summary["cache"] = "redis" if env.get("REDIS_URL") else "locmem"
         print_table(summary)
+        if args.scale:
+            manage(env, "generate_content", "--force", "-v0", timeout=1800)
+            summary["scale"] = scale_report(env)
         if args.json:
             Path(args.json).write_text(json.dumps(summary, indent=2))
 

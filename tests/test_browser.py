@@ -3,15 +3,16 @@ JavaScript (live Markdown preview, autocomplete, the preview tab), publishing, e
 and reverting to an older version."""
 
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article, Person, Status
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, Browsers, choose_autocomplete, save
+from .browser import CHROMIUM, choose_autocomplete, save
 from .conftest import make_article
 
+# The Chromium fixtures (`browser`, `browsers`), shared by the browser test modules.
+pytest_plugins = ["tests.browser_fixtures"]
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
     # live_server flushes the database after each test; serialized_rollback puts back what
@@ -20,37 +21,6 @@ pytestmark = [
 ]
 
 NOT_FOUND = "Failed to load resource: the server responded with a status of 404 (Not Found)"
-
-
-@pytest.fixture(scope="module")
-def browser(django_db_blocker):
-    # Playwright's sync API marks an event loop as running in this thread. Django then refuses
-    # ORM calls unless told they are safe (they are: nothing else runs in this thread), and
-    # keeps database connections per async context: it would open a second connection that the
-    # test database set-up doesn't know (no serialized rollback; on SQLite, not the live
-    # server's in-memory database). Keep this thread's own connections.
-    own = {alias: connections[alias] for alias in connections}
-    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        for alias, connection in own.items():
-            connections[alias] = connection
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-    # The last test's flush left every table empty. Put back what the migrations created, as
-    # the serialized rollback does before each test here, for the tests that run next.
-    with django_db_blocker.unblock():
-        for connection in own.values():
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-
-
-@pytest.fixture
-def browsers(browser, live_server):
-    browsers = Browsers(browser, live_server.url)
-    yield browsers
-    browsers.close()
 
 
 def change_url(article):

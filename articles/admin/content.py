@@ -152,6 +152,8 @@ class ArticleAdmin(PreviewMixin, PublishingAdmin):
         "updated",
     )
     list_display_links = ("__str__",)
+    # No second COUNT(*) over the whole table on every filtered page.
+    show_full_result_count = False
     list_filter = ("series", "status")
     list_select_related = ("series",)
     search_fields = ("title", "summary", "body")
@@ -190,6 +192,7 @@ class ArticleAdmin(PreviewMixin, PublishingAdmin):
 class TreatmentAdmin(PreviewMixin, PublishingAdmin):
     list_display = ("name", "category", "ordering", "status", "is_public", "review_due", "updated")
     list_editable = ("ordering",)
+    show_full_result_count = False
     list_filter = ("category", "status")
     search_fields = ("name", "summary", "body")
     prepopulated_fields = {"slug": ("name",)}

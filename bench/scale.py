@@ -1,0 +1,98 @@
+"""In-process measurements at scale (run by bench/run.py --scale, in a Django process with the
+benchmark's settings): query counts and timings of list pages, search, sitemap, feed and the
+admin changelists, with the page cache bypassed so each request does its full work."""
+
+import json
+import statistics
+import time
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from articles.models import Series, Treatment  # noqa: E402
+
+SEARCHES = [
+    "example",
+    "generated article",
+    "load testing",
+    "treatment",
+    "paragraph",
+    "sentences",
+    "ordinary words",
+    "section 3",
+    "realistic size",
+    "health",
+    '"example text"',
+    "search -feeds",
+    "thousands",
+    "nothing",
+    "series",
+]
+
+
+def measure(client, url, repeat=20):
+    client.get(url)  # warm the process (templates, connections), not the page cache
+    times, counts = [], set()
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.add(len(queries))
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 1),
+        "queries": sorted(counts),
+    }
+
+
+def main():
+    # A session cookie makes the page cache step aside; the session itself doesn't exist.
+    reader = Client(HTTP_HOST="127.0.0.1")
+    reader.cookies["sessionid"] = "bench-bypass"
+    admin = Client(HTTP_HOST="127.0.0.1")
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    admin.force_login(user)
+    series = Series.objects.order_by("pk").first()
+    treatment = Treatment.objects.order_by("pk").first()
+    pages = {
+        "home": "/",
+        "home page 2": "/?page=2",
+        "series": series.get_absolute_url(),
+        "series page 3": series.get_absolute_url() + "?page=3",
+        "treatments": "/treatments/",
+        "treatment": treatment.get_absolute_url(),
+        "sitemap index": "/sitemap.xml",
+        "sitemap articles": "/sitemap-articles.xml",
+        "feed": "/feed/atom/",
+    }
+    report = {name: measure(reader, url) for name, url in pages.items()}
+    search_times = []
+    for query in SEARCHES:
+        result = measure(reader, f"/search/?q={query}", repeat=5)
+        search_times.append(result["p95_ms"])
+    search_times.sort()
+    report["search (15 queries)"] = {
+        "p50_ms": round(statistics.median(search_times), 1),
+        "p95_ms": round(search_times[int(len(search_times) * 0.95) - 1], 1),
+        "queries": [],
+    }
+    for name in ("article", "treatment"):
+        report[f"admin {name}s"] = measure(admin, f"/admin/articles/{name}/", repeat=10)
+        report[f"admin {name}s search"] = measure(
+            admin, f"/admin/articles/{name}/?q=example", repeat=10
+        )
+    print(json.dumps(report))
+
+
+main()
