@@ -18,6 +18,7 @@ class ArticlesFeed(Feed):
     def items(self):
         return (
             Article.objects.published()
+            .for_lists()
             .select_related("series", "author")
             .order_by("-publish_at", "-pk")[:FEED_SIZE]
         )

@@ -18,6 +18,8 @@ from django.utils.safestring import mark_safe
 from .models import Article, Treatment
 
 MAX_QUERY_LENGTH = 200
+# Enough for anyone to page through; ranking stops there, so search costs the same at any size.
+MAX_RESULTS = 100
 CONFIG = "english"
 # Control characters mark the highlighted words, so the snippet can be escaped as a whole and
 # only then given its <mark> tags: nothing from the text is ever trusted as HTML.
@@ -64,8 +66,8 @@ def index_all(queryset):
 
 
 def ranked_ids(query):
-    """[(rank, model, pk)] of every published match, best first. Only ids and ranks are read
-    here; `search()` loads just the page of results it shows."""
+    """[(rank, model, pk)] of the best MAX_RESULTS published matches, best first. Only ids and
+    ranks are read here; `load()` reads just the page of results shown."""
     matches = []
     for model in (Article, Treatment):
         queryset = model.objects.published()
@@ -74,13 +76,14 @@ def ranked_ids(query):
             rows = (
                 queryset.filter(search_vector=search_query)
                 .annotate(rank=SearchRank(F("search_vector"), search_query))
-                .values_list("rank", "pk")
+                .order_by("-rank", "pk")
+                .values_list("rank", "pk")[:MAX_RESULTS]
             )
         else:
             rows = _sqlite_ranked(queryset, model, query)
         matches += [(rank, model, pk) for rank, pk in rows]
     matches.sort(key=lambda match: (-match[0], match[1].__name__, match[2]))
-    return matches
+    return matches[:MAX_RESULTS]
 
 
 def _words(query):
@@ -119,7 +122,7 @@ def load(matches, query):
         ids = [pk for _, match_model, pk in matches if match_model is model]
         if not ids:
             continue
-        queryset = model.objects.filter(pk__in=ids)
+        queryset = model.objects.filter(pk__in=ids).defer("body", "body_html", "search_vector")
         if model is Article:
             queryset = queryset.select_related("series")
         if uses_postgres():

@@ -1,36 +1,45 @@
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from .models import Article, Series, Treatment
 
 
-class ArticleSitemap(Sitemap):
+class PageSitemap(Sitemap):
+    """Published pages of a model, a few thousand per sitemap file (the index lists them)."""
+
+    model = None
     changefreq = "monthly"
+    limit = 2000
+
+    def items(self):
+        return self.model.objects.published().only("slug", "updated").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated
+
+    def get_latest_lastmod(self):
+        # For the index: one aggregate, instead of Django's walk over every item.
+        return self.model.objects.published().aggregate(latest=Max("updated"))["latest"]
+
+
+class ArticleSitemap(PageSitemap):
+    model = Article
     priority = 0.8
 
-    def items(self):
-        return Article.objects.published().only("slug", "updated").order_by("pk")
 
-    def lastmod(self, item):
-        return item.updated
-
-
-class TreatmentSitemap(Sitemap):
-    changefreq = "monthly"
+class TreatmentSitemap(PageSitemap):
+    model = Treatment
     priority = 0.6
-
-    def items(self):
-        return Treatment.objects.published().only("slug", "updated").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated
 
 
 class SeriesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Series.objects.filter(articles__in=Article.objects.published()).distinct()
+        return Series.objects.filter(
+            Exists(Article.objects.published().filter(series=OuterRef("pk")))
+        ).order_by("pk")
 
     def lastmod(self, item):
         return item.updated

@@ -4,7 +4,7 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Subquery, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, When
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -133,18 +133,6 @@ HOME_ARTICLES_PER_SERIES = 10
 HOME_TREATMENTS_PER_GROUP = 8
 
 
-def public_article_count():
-    """A subquery: how many published articles the outer series has."""
-    return Subquery(
-        Article.objects.published()
-        .filter(series=OuterRef("pk"))
-        .order_by()
-        .values("series")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-
-
 class HomeView(ListView):
     """The series, each with its first articles, and the treatments: a page of series at a time,
     so the page costs the same however large the series grow."""
@@ -154,15 +142,14 @@ class HomeView(ListView):
     context_object_name = "series_list"
 
     def get_queryset(self):
+        # One more than shown, to know whether to link to the rest.
+        first_articles = Article.objects.published().for_lists().order_by("number")
         return (
-            Series.objects.annotate(public_count=public_article_count())
-            .filter(public_count__gt=0)
+            Series.objects.filter(Exists(Article.objects.published().filter(series=OuterRef("pk"))))
             .prefetch_related(
                 Prefetch(
                     "articles",
-                    queryset=Article.objects.published().order_by("number")[
-                        :HOME_ARTICLES_PER_SERIES
-                    ],
+                    queryset=first_articles[: HOME_ARTICLES_PER_SERIES + 1],
                     to_attr="public_articles",
                 )
             )
@@ -172,9 +159,11 @@ class HomeView(ListView):
     def get_context_data(self, **kwargs):
         groups = [
             (label, treatments[:HOME_TREATMENTS_PER_GROUP], len(treatments))
-            for label, treatments in group_by_category(Treatment.objects.published())
+            for label, treatments in group_by_category(Treatment.objects.published().for_lists())
         ]
-        return super().get_context_data(treatment_groups=groups, **kwargs)
+        return super().get_context_data(
+            treatment_groups=groups, shown_per_series=HOME_ARTICLES_PER_SERIES, **kwargs
+        )
 
 
 class SeriesDetailView(DetailView):
@@ -182,7 +171,9 @@ class SeriesDetailView(DetailView):
     articles_per_page = 50
 
     def get_context_data(self, **kwargs):
-        articles = Article.objects.published().filter(series=self.object).order_by("number")
+        articles = (
+            Article.objects.published().for_lists().filter(series=self.object).order_by("number")
+        )
         page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
         return super().get_context_data(page_obj=page, **kwargs)
 
@@ -242,7 +233,7 @@ class TreatmentListView(ListView):
             *(When(category=value, then=index) for index, value in enumerate(CATEGORY_ORDER)),
             output_field=IntegerField(),
         )
-        return Treatment.objects.published().order_by(order, "ordering", "name")
+        return Treatment.objects.published().for_lists().order_by(order, "ordering", "name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -283,6 +274,7 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
         )
         discussed_in = (
             Article.objects.published()
+            .for_lists()
             .filter(treatment_links__treatment=treatment)
             .select_related("series")
             .order_by("series__title", "number")
@@ -306,7 +298,8 @@ class SearchView(TemplateView):
             paginator = Paginator(search.ranked_ids(query), self.paginate_by)
             page = paginator.get_page(self.request.GET.get("page"))
             page.results = search.load(list(page.object_list), query)
-        return super().get_context_data(query=query, page=page, **kwargs)
+        capped = page is not None and page.paginator.count >= search.MAX_RESULTS
+        return super().get_context_data(query=query, page=page, capped=capped, **kwargs)
 
 
 def site_url_for(request):

@@ -4,10 +4,13 @@ admin changelists, with the page cache bypassed so each request does its full wo
 
 import json
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import django
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from bench/
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402

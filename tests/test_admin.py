@@ -176,3 +176,11 @@ def test_editor_can_reorder_and_remove_treatments_inline(publisher_client, artic
     data["treatment_links-0-DELETE"] = "on"
     assert editor_client.post(url, data).status_code == 302
     assert [t.treatment.name for t in article.treatment_links.all()] == ["Alpha"]
+
+
+def test_admin_search_finds_words_in_the_body(editor_client, series):
+    make_article(series, 1, title="Example one", body="Something about appetite.")
+    make_article(series, 2, title="Example two", body="Nothing here.")
+    response = editor_client.get(reverse("admin:articles_article_changelist"), {"q": "appetite"})
+    html = response.content.decode()
+    assert "Example one" in html and "Example two" not in html

@@ -129,3 +129,28 @@ def test_search_vectors_are_gin_indexed():
             "articles_article_search_gin",
             "articles_treatment_search_gin",
         }
+
+
+def test_results_stop_at_the_best_hundred(client, series, settings):
+    from articles.models import Article
+
+    Article.objects.bulk_create(
+        Article(
+            series=series,
+            number=n,
+            title=f"Example sleep {n}",
+            slug=f"example-{n}",
+            summary="x",
+            body="x",
+            plain_text="sleep",
+            status=Status.PUBLISHED,
+            publish_at="2026-01-01T00:00Z",
+        )
+        for n in range(1, 106)
+    )
+    from articles import search as search_module
+
+    for model in (Article,):
+        search_module.index_all(model.objects.all())
+    _, soup = results(client, "sleep")
+    assert "The best 100 results" in soup.get_text()

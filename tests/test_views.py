@@ -276,7 +276,7 @@ def test_long_lists_are_paginated(client, series):
 
     _, soup = page(client, "/")
     assert len(soup.select("main > section[aria-labelledby^=site-series]")) == 20
-    assert "All 55 articles in Example Series" in soup.get_text()
+    assert "All articles in Example Series" in soup.get_text()
     _, soup = page(client, "/?page=2")
     assert len(soup.select("main > section[aria-labelledby^=site-series]")) == 6
 

@@ -3,6 +3,7 @@ lost updates, sign-off for publishing, and the plain-language figures."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.postgres.search import SearchQuery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -12,7 +13,7 @@ from reversion import set_comment
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from .. import readability
+from .. import readability, search
 from ..models import Status
 
 
@@ -130,6 +131,21 @@ class PublishingAdmin(MarkdownAdmin):
     autocomplete_fields = ("author", "reviewer")
     publish_fields = ("status", "publish_at")
     review_fields = ("author", "reviewer", "last_reviewed", "next_review_due")
+
+    def get_search_fields(self, request):
+        # On PostgreSQL the page text is searched through its full-text index below, not by a
+        # scan of every body.
+        fields = super().get_search_fields(request)
+        if search.uses_postgres():
+            return [field for field in fields if field != "body"]
+        return fields
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term and search.uses_postgres():
+            query = SearchQuery(search_term, search_type="websearch", config=search.CONFIG)
+            results = results | queryset.filter(search_vector=query)
+        return results, may_have_duplicates
 
     def can_publish(self, request):
         opts = self.model._meta

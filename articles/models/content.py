@@ -11,7 +11,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .. import markdown
-from .publishing import Publishable, publishable_constraints
+from .publishing import Publishable, publishable_constraints, publishable_indexes
 
 MARKER_HELP = (
     "Markdown. Put [[treatments]] on a line of its own where the treatment list goes (it is built "
@@ -78,6 +78,7 @@ class Treatment(Publishable):
         ordering = ["ordering", "name"]
         verbose_name_plural = "treatments"
         constraints = publishable_constraints("treatment")
+        indexes = publishable_indexes("treatment")
         permissions = [("publish_treatment", "Can publish, unpublish and schedule treatments")]
 
     def __str__(self):
@@ -132,6 +133,7 @@ class Article(Publishable):
             ),
             *publishable_constraints("article"),
         ]
+        indexes = publishable_indexes("article")
         permissions = [("publish_article", "Can publish, unpublish and schedule articles")]
 
     def __str__(self):

@@ -24,10 +24,17 @@ class Status(models.TextChoices):
     UNPUBLISHED = "unpublished", "Unpublished"
 
 
+# Stored text a list of pages never shows: left in the database until a page needs it.
+PAGE_TEXT_FIELDS = ("body", "body_html", "plain_text", "search_vector")
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published, and the publish time has passed."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def for_lists(self):
+        return self.defer(*PAGE_TEXT_FIELDS)
 
 
 class Person(models.Model):
@@ -210,6 +217,17 @@ class Publishable(models.Model):
             and publish_at is not None
             and publish_at <= timezone.now()
         )
+
+
+def publishable_indexes(prefix):
+    # published() and newest-first lists (feeds) read only published rows by publish time.
+    return [
+        models.Index(
+            fields=["-publish_at"],
+            condition=Q(status=Status.PUBLISHED),
+            name=f"{prefix}_published_by_time",
+        )
+    ]
 
 
 def publishable_constraints(prefix):
