@@ -25,17 +25,73 @@ SENTENCES = [
     "Search, lists and feeds are measured against thousands of pages like it.",
 ]
 CATEGORIES = list(Treatment.Category.values)
+# Everyday words spread thinly over the pages, as topics are in a real series, so that searches
+# match a realistic share of pages rather than all of them.
+TOPICS = [
+    "garden",
+    "river",
+    "window",
+    "morning",
+    "winter",
+    "letter",
+    "kitchen",
+    "bicycle",
+    "harbour",
+    "meadow",
+    "lantern",
+    "pocket",
+    "ladder",
+    "blanket",
+    "island",
+    "market",
+    "orchard",
+    "pencil",
+    "ribbon",
+    "saddle",
+    "thunder",
+    "valley",
+    "violin",
+    "wagon",
+    "anchor",
+    "basket",
+    "candle",
+    "feather",
+    "forest",
+    "glacier",
+    "hammer",
+    "jacket",
+    "kettle",
+    "lemon",
+    "mirror",
+    "needle",
+    "parcel",
+    "pillow",
+    "puzzle",
+    "rocket",
+    "shovel",
+    "spider",
+    "teapot",
+    "tunnel",
+    "umbrella",
+    "velvet",
+    "walnut",
+    "yogurt",
+]
 
 
-def paragraph(rng, sentences=5):
-    return " ".join(rng.choice(SENTENCES) for _ in range(sentences))
+def paragraph(rng, sentences=5, topics=()):
+    words = [rng.choice(SENTENCES) for _ in range(sentences)]
+    if topics:
+        words.append(f"Today the example is about the {' and the '.join(topics)}.")
+    return " ".join(words)
 
 
 def body(rng, number):
+    topics = rng.sample(TOPICS, 2)
     parts = []
     for section in range(1, 5):
         parts.append(f"## Example section {section} of generated article {number}")
-        parts += [paragraph(rng) for _ in range(3)]
+        parts += [paragraph(rng, topics=topics if n == 0 else ()) for n in range(3)]
         if section == 2:
             parts.append("[[treatments]]")
     return "\n\n".join(parts)
