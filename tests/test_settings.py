@@ -49,3 +49,38 @@ def test_missing_allowed_hosts_fails_loudly_when_debug_is_off():
 def test_debug_mode_needs_no_secrets():
     result = manage("check", DJANGO_SETTINGS_MODULE="trdsite.settings", DEBUG="1")
     assert result.returncode == 0, result.stderr
+
+
+def test_object_storage_for_uploads_when_a_bucket_is_configured():
+    script = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url)"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "AWS_STORAGE_BUCKET_NAME": "example-bucket",
+        "AWS_S3_ENDPOINT_URL": "http://127.0.0.1:9/",
+        "AWS_ACCESS_KEY_ID": "example",
+        "AWS_SECRET_ACCESS_KEY": "example",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["S3Storage", "example-bucket", "http://127.0.0.1:9/"], (
+        result.stderr
+    )
+    without = subprocess.run(
+        [sys.executable, "-c", script.replace(", s.bucket_name, s.endpoint_url", "")],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert without.stdout.strip() == "FileSystemStorage", without.stderr

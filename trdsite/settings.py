@@ -163,6 +163,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Uploads in S3-compatible object storage (django-storages) when a bucket is configured; the
+# rest of its settings (AWS_S3_ENDPOINT_URL, AWS_S3_CUSTOM_DOMAIN, credentials...) are read by
+# django-storages and boto3 from the environment as usual.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "file_overwrite": False,
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The editor's live preview and image upload. They are mounted under /admin/ and only answer
