@@ -44,5 +44,5 @@ lint: $(STAMP)
 
 # Requests/s, latency, CPU and SQL per page against a trivial WSGI app (see bench/run.py).
 bench: $(STAMP)
-	command -v wrk >/dev/null || $(APT_GET) install -y -qq wrk
+	command -v wrk >/dev/null && command -v nginx >/dev/null || $(APT_GET) install -y -qq wrk nginx
 	$(PY) bench/run.py $(ARGS)

@@ -13,6 +13,7 @@ response sizes. Every process it starts is stopped by PID; everything is bounded
 """
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -30,7 +31,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = [PYTHON, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync"]
-SITE_PORT, TRIVIAL_PORT = 8701, 8702
+SITE_PORT, TRIVIAL_PORT, NGINX_PORT, NGINX_STATIC_PORT = 8701, 8702, 8703, 8704
 PAGES = {
     "home": "/",
     "article": "/articles/what-is-treatment-resistant-depression/",
@@ -162,7 +163,65 @@ def queries_per_request(env):
     return json.loads(output.strip().splitlines()[-1])
 
 
-def bench_pages(env, workdir, rounds, seconds, connections):
+def start_nginx(workdir, env):
+    """deploy/nginx.conf in front of the site, plus the same article bytes as a static file."""
+    temp = workdir / "nginx"
+    temp.mkdir()
+    # nginx's workers drop root for an unprivileged user that must reach the cache and files.
+    workdir.chmod(0o755)
+    config = (ROOT / "deploy" / "nginx.conf").read_text()
+    placeholders = {
+        "listen": f"127.0.0.1:{NGINX_PORT}",
+        "upstream": f"127.0.0.1:{SITE_PORT}",
+        "cache_dir": temp / "cache",
+        "static_root": env["STATIC_ROOT"],
+        "media_root": env["MEDIA_ROOT"],
+        "pid": temp / "nginx.pid",
+        "error_log": temp / "error.log",
+        "temp": temp,
+    }
+    # Plain replacement, not str.format: the file is nginx syntax, full of braces.
+    for name, value in placeholders.items():
+        config = config.replace("{" + name + "}", str(value))
+    reference = (
+        f"    server {{ listen 127.0.0.1:{NGINX_STATIC_PORT}; root {workdir}; "
+        "location / { try_files /article.html =404; default_type text/html; } }\n}\n"
+    )
+    config = config.rstrip().removesuffix("}") + reference
+    (temp / "nginx.conf").write_text(config)
+    subprocess.run(["nginx", "-c", str(temp / "nginx.conf")], check=True, timeout=30)
+    return temp / "nginx.pid"
+
+
+def stop_nginx(pid_file):
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+        os.kill(int(pid_file.read_text()), signal.SIGQUIT)
+
+
+def bench_nginx(workdir, env, rounds, seconds, connections):
+    """The article through nginx's page cache against nginx serving the same bytes as a file."""
+    pid_file = start_nginx(workdir, env)
+    try:
+        article = PAGES["article"]
+        urllib.request.urlopen(f"http://127.0.0.1:{NGINX_PORT}{article}").read()  # fill the cache
+        cached, static = [], []
+        for _ in range(rounds):
+            cached.append(wrk(f"http://127.0.0.1:{NGINX_PORT}{article}", seconds, connections))
+            static.append(wrk(f"http://127.0.0.1:{NGINX_STATIC_PORT}/", seconds, connections))
+    finally:
+        stop_nginx(pid_file)
+    cached_rps = median([run["rps"] for run in cached])
+    static_rps = median([run["rps"] for run in static])
+    return {
+        "nginx_cached_article_rps": round(cached_rps),
+        "nginx_static_file_rps": round(static_rps),
+        "ratio": round(cached_rps / static_rps, 2),
+        "cached_p99_ms": round(median([run["p99_ms"] for run in cached]), 2),
+        "static_p99_ms": round(median([run["p99_ms"] for run in static]), 2),
+    }
+
+
+def bench_pages(env, workdir, rounds, seconds, connections, nginx=False):
     site = start([*GUNICORN, "trdsite.wsgi"], env, SITE_PORT)
     try:
         bodies = {
@@ -191,6 +250,8 @@ def bench_pages(env, workdir, rounds, seconds, connections):
                             1000 * (cpu_seconds(server) - before) / max(run["requests"], 1)
                         )
                         results[target].append(run)
+            if nginx:
+                results["nginx"] = bench_nginx(workdir, env, rounds, seconds, connections)
         finally:
             stop(trivial)
     finally:
@@ -302,6 +363,11 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--json", help="also write the summary here")
     parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="also measure deploy/nginx.conf's page cache against nginx serving a static file",
+    )
+    parser.add_argument(
         "--scale",
         action="store_true",
         help="then add 10,000 generated articles and measure lists, search, sitemap, feed and "
@@ -324,11 +390,21 @@ def main():
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "seed", "-v0")
         queries = queries_per_request(env)
-        results, bodies = bench_pages(env, workdir, args.rounds, args.seconds, args.connections)
+        results, bodies = bench_pages(
+            env, workdir, args.rounds, args.seconds, args.connections, nginx=args.nginx
+        )
+        nginx = results.pop("nginx", None)
         summary = summarize(results, bodies, queries)
         summary["database"] = "postgresql" if database_url else "sqlite"
         summary["cache"] = "redis" if env.get("REDIS_URL") else "locmem"
         print_table(summary)
+        if nginx:
+            summary["nginx"] = nginx
+            print(
+                f"\nnginx (deploy/nginx.conf): article from its page cache "
+                f"{nginx['nginx_cached_article_rps']} req/s, the same bytes as a static file "
+                f"{nginx['nginx_static_file_rps']} req/s: {nginx['ratio']}x"
+            )
         if args.scale:
             manage(env, "generate_content", "--force", "-v0", timeout=1800)
             summary["scale"] = scale_report(env)
