@@ -25,7 +25,8 @@ from django.utils.cache import patch_cache_control
 GENERATION_KEY = "pages:generation"
 # Headers worth keeping with a cached page; the rest are per-response.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
-SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
+# Never cached: the admin, files, and the health checks, which must reach the process itself.
+SKIPPED_PATHS = ("/admin/", "/media/", "/static/", "/healthz", "/readyz")
 
 
 def next_scheduled_change():

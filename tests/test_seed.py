@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles.models import Article, Figure, Treatment
 
@@ -122,7 +123,11 @@ def test_local_editor_is_created_once_with_a_printed_password(client, db, settin
     user = get_user_model().objects.get(username="editor")
     assert user.is_staff and not user.is_superuser
     assert list(user.groups.values_list("name", flat=True)) == ["Editors"]
-    assert client.login(username="editor", password=password)
+    # Signing in through the admin's own form, as the editor will.
+    response = client.post(
+        reverse("admin:login"), {"username": "editor", "password": password, "next": "/admin/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
 
     again = StringIO()
     call_command("seed", "--local-editor", stdout=again)

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "markdownx",
     "reversion",
     "reversion_compare",
+    "axes",
     "articles",
 ]
 
@@ -73,6 +75,10 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Policy headers go on every response, including pages served from the page cache.
+    "articles.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304 Not Modified for a matching ETag, on cached and fresh pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -83,9 +89,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of pages whose slug changed (articles.redirects); consulted on 404 only.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out sign-in is refused before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "trdsite.urls"
@@ -123,9 +136,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend; while Redis is down, pages come from the database.
+            "BACKEND": "trdsite.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "trdsite"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5},
         }
     }
 else:
@@ -192,9 +207,12 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
 
-# Security. Django's defaults already send nosniff, X-Frame-Options: DENY and a same-origin
-# Referrer-Policy; the rest only makes sense over HTTPS, so it is on whenever DEBUG is off.
+# Security. Django's defaults already send nosniff, X-Frame-Options: DENY, a same-origin
+# Referrer-Policy and Cross-Origin-Opener-Policy; the rest only makes sense over HTTPS, so it is
+# on whenever DEBUG is off.
 SESSION_COOKIE_HTTPONLY = True
+# markdownx's editor reads the token from the form when the cookie is out of its reach.
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
@@ -207,6 +225,46 @@ if not DEBUG:
     if env_bool("SECURE_PROXY_SSL_HEADER"):
         # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp). Readers' pages run no script of ours and no inline code
+# at all; images come from this site (uploads included) or the media domain. The admin relaxes
+# styles only: articles.security.
+MEDIA_ORIGIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *([f"https://{MEDIA_ORIGIN}"] if MEDIA_ORIGIN else [])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": not DEBUG,
+        "report-uri": env_list("CSP_REPORT_URI") or None,
+    }
+}
+# Features no page of the site uses, refused to it and to anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failed attempts for one username
+# from one address, that pair is locked out for AXES_COOLOFF_HOURS. Staff unlock it sooner in
+# the admin (Axes > Access attempts: delete the row) or with `manage.py axes_reset_username`.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# The client's address is the connection's (REMOTE_ADDR): behind a proxy that is the proxy's, so
+# the lockout then applies to the username from everywhere, which is stricter, never looser.
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import health
 from articles.sitemaps import SITEMAPS
 from articles.views import EditorImageUploadView, EditorPreviewView
 
@@ -12,7 +13,12 @@ admin.site.site_header = "Curing Depression editors"
 admin.site.site_title = "Curing Depression admin"
 admin.site.index_title = "Content"
 
+# A database that can't be reached answers a friendly 503 rather than the 500 page.
+handler500 = "articles.health.server_error"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Before admin.site.urls, whose catch-all would otherwise answer these paths.
     path("admin/markdownx/markdownify/", EditorPreviewView.as_view(), name="markdownx_markdownify"),
     path("admin/markdownx/upload/", EditorImageUploadView.as_view(), name="markdownx_upload"),
