@@ -31,7 +31,10 @@ def test_editor_writes_previews_and_submits_an_article(browsers, series):
     author = Person.objects.create(name="Example Author")
     editor = browsers.staff("alice", "Editors", first_name="Alice")
     page = editor.page
-    page.goto("/admin/articles/article/add/")
+    policy = page.goto("/admin/articles/article/add/").headers["content-security-policy"]
+    # The editor, its live preview and autocomplete all work under the admin's policy: any
+    # violation would be a console error, and editor.errors must stay empty.
+    assert "script-src 'self';" in policy and "unsafe-eval" not in policy
     choose_autocomplete(page, "series", series.title)
     page.fill("#id_number", "7")
     page.locator("#id_title").press_sequentially("Example Browser Article")
@@ -154,3 +157,21 @@ def test_editor_finds_the_series_by_typing_its_name(browsers, series):
     editor = browsers.staff("alice", "Editors", first_name="Alice")
     editor.page.goto("/admin/articles/article/add/")
     choose_autocomplete(editor.page, "series", "Example Series")
+
+
+def test_readers_pages_refuse_injected_script(browsers, seeded):
+    """The policy is enforced, not just sent: markup that slipped into a page could not run
+    script, and the browser says so."""
+    reader = browsers.reader()
+    page = reader.page
+    page.goto("/articles/what-is-treatment-resistant-depression/")
+    page.evaluate(
+        """document.body.insertAdjacentHTML('beforeend',
+            '<img src="/static/favicon.png" onload="window.injected = 1">' +
+            '<a id="example-link" href="javascript:window.injected = 2">x</a>')"""
+    )
+    page.click("#example-link")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected") is None
+    assert reader.errors, "Chromium reports each refused script in the console"
+    assert all("Content Security Policy" in message for _, message in reader.errors)
