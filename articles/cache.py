@@ -1,9 +1,10 @@
 """Whole-page cache for readers, and the HTTP cache headers a CDN or proxy can use.
 
-Anonymous GET requests for public pages are answered from the cache (Django's cache framework:
-local memory by default, Redis shared by every instance with REDIS_URL) without touching the
-database. Every key carries the current *generation* of the content: any save or delete of
-content starts a new generation, so every page changes at once and nothing stale is served.
+Anonymous GET requests for public pages are answered from the "pages" cache without touching
+the database. Every key carries the current *generation* of the content, kept in the "default"
+cache that every process shares (CACHES in settings: Redis with REDIS_URL, else files on this
+machine): any save or delete of content starts a new generation, so every page changes at once
+and nothing stale is served.
 The generation also knows the next moment a scheduled page goes public, and ends by itself
 then, so scheduled publishing needs no job either.
 
@@ -15,7 +16,7 @@ import hashlib
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models import Min
 from django.http import HttpResponse
@@ -59,7 +60,10 @@ def current_generation():
 
 def content_changed(**kwargs):
     """Signal receiver: start a new generation now, and again once the transaction commits
-    (a request in between may have cached what the database still showed)."""
+    (a request in between may have cached what the database still showed). Raw saves
+    (loaddata: seed, restore) are skipped; those commands start one generation when done."""
+    if kwargs.get("raw"):
+        return
     new_generation()
     transaction.on_commit(new_generation)
 
@@ -102,7 +106,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
         key = f"page:{current_generation()}:{address}"
-        cached = cache.get(key)
+        cached = caches["pages"].get(key)
         if cached is not None:
             content, headers = cached
             return HttpResponse(content, headers=headers)
@@ -113,5 +117,5 @@ class PageCacheMiddleware:
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (response.content, headers), self.timeout)
+            caches["pages"].set(key, (response.content, headers), self.timeout)
         return response

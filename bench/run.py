@@ -57,6 +57,7 @@ def production_env(workdir, database_url):
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=str(workdir / "static"),
         MEDIA_ROOT=str(workdir / "media"),
+        CACHE_DIR=str(workdir / "cache"),
         DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
     )
     if os.environ.get("REDIS_URL"):
@@ -396,7 +397,7 @@ def main():
         nginx = results.pop("nginx", None)
         summary = summarize(results, bodies, queries)
         summary["database"] = "postgresql" if database_url else "sqlite"
-        summary["cache"] = "redis" if env.get("REDIS_URL") else "locmem"
+        summary["cache"] = "redis" if env.get("REDIS_URL") else "files"
         print_table(summary)
         if nginx:
             summary["nginx"] = nginx

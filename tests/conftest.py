@@ -3,9 +3,10 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -60,9 +61,11 @@ def make_figure(article, number=1, alt_text="Example alt text", **fields):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     # The database rolls back after each test; what was cached from it must go too.
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

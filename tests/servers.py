@@ -44,6 +44,7 @@ def site_env(folder):
         SECURE_SSL_REDIRECT="0",
         STATIC_ROOT=str(folder / "static"),
         MEDIA_ROOT=str(folder / "media"),
+        CACHE_DIR=str(folder / "cache"),
         CACHE_KEY_PREFIX=f"trdsite-test-{uuid.uuid4().hex}",
     )
     return env

@@ -1,5 +1,6 @@
 """Several app instances share one Redis cache: an edit made through one is seen by the others
-at once. Real processes: a gunicorn instance serves pages while another process edits."""
+at once. Real processes: a gunicorn instance serves pages while another process edits. Without
+Redis, the processes of one machine (gunicorn's workers) share its file cache."""
 
 import uuid
 
@@ -35,21 +36,25 @@ def retitle(env, title):
 
 
 @pytest.mark.parametrize(
-    ("cache", "sees_edit"), [("redis", True), ("memory of each process", False)]
+    ("cache", "sees_edit"),
+    [("redis", True), ("files on this machine", True), ("a cache the editor doesn't share", False)],
 )
-def test_an_edit_through_one_instance_reaches_another(instance_env, cache, sees_edit):
+def test_an_edit_through_one_instance_reaches_another(instance_env, cache, sees_edit, tmp_path):
     env = dict(instance_env)
     if cache == "redis":
         env["REDIS_URL"] = "redis://{}:{}/15".format(*REDIS)
+    editor_env = dict(env)
+    if not sees_edit:  # the control: proves the check below can fail
+        editor_env["CACHE_DIR"] = str(tmp_path / "elsewhere")
     title = f"Example title {uuid.uuid4().hex[:8]}"
     port = free_port()
     server = serve(env, port)
     try:
         before = get(port, ARTICLE)  # now in this instance's cache
         assert title not in before
-        retitle(env, title)  # another process: the editor's instance
-        # With a shared cache the new generation reaches this instance at once; each process's
-        # own memory (the control) keeps serving what it had.
+        retitle(editor_env, title)  # another process: the editor's instance
+        # A shared cache carries the new generation to this instance at once; a cache it
+        # doesn't share (the control) leaves it serving what it had.
         assert (title in get(port, ARTICLE)) is sees_edit
     finally:
         server.terminate()

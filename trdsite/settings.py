@@ -130,8 +130,12 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache for pages and fragments: Redis shared by every instance when REDIS_URL is set,
-# else this process's memory.
+# "default" holds what every process that serves the site must agree on: the content's current
+# generation (articles.cache) and shared fragments, so an edit made through one process is seen
+# by all at once. Redis, shared by every instance, when REDIS_URL is set; else files on this
+# machine, shared by its gunicorn workers. "pages" holds rendered pages under keys that carry the
+# generation, so they can never be stale: Redis too when there is one, else each process's own
+# memory (the fastest hit, and no page bytes on disk).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -143,12 +147,17 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5},
         }
     }
+    CACHES["pages"] = CACHES["default"]
 else:
     CACHES = {
         "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache"),
+        },
+        "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 10_000},
-        }
+        },
     }
 # How long browsers and shared caches (CDN, nginx) may reuse a public page, in seconds. The
 # site's own page cache is invalidated on every edit; theirs only expire.
