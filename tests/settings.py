@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="trdsite-test-cache-"))
 
 from trdsite.settings import *  # noqa: E402, F403
 
