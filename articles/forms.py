@@ -1,47 +1,25 @@
 import posixpath
-import uuid
 
 from django import forms
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.template.defaultfilters import filesizeformat
 from markdownx.forms import ImageForm
-from PIL import Image, UnidentifiedImageError
 
-# Raster formats readers' browsers all show, keyed by what Pillow finds in the file itself.
-UPLOAD_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
+from .uploads import clean_image
 
 
 class EditorImageForm(ImageForm):
-    """The editor's image upload: the file's content, not its name or declared type, decides
-    whether it is an image we accept."""
+    """The editor's image upload, cleaned like a Figure's image (articles.uploads): stored is a
+    re-encoded copy under a generated name, never the uploaded bytes or name."""
 
     def clean(self):
+        # markdownx's own checks trust the declared content type, so they are not run.
         upload = self.cleaned_data.get("image")
         if not upload:
             raise forms.ValidationError("Choose an image file to upload.")
-        limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
-        if upload.size > limit:
-            raise forms.ValidationError(
-                f"This file is {filesizeformat(upload.size)}; images can be at most "
-                f"{filesizeformat(limit)}. Please resize it and try again."
-            )
-        try:
-            with Image.open(upload) as image:
-                image_format = image.format
-                image.verify()
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
-            image_format = None
-        if image_format not in UPLOAD_FORMATS:
-            raise forms.ValidationError(
-                "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP picture "
-                "(SVG and other formats are not accepted)."
-            )
-        upload.seek(0)
-        self.extension = UPLOAD_FORMATS[image_format]
+        self.cleaned_image = clean_image(upload)
         return self.cleaned_data
 
     def save(self, commit=True):
-        upload = self.cleaned_data["image"]
-        name = posixpath.join(settings.MARKDOWNX_MEDIA_PATH, f"{uuid.uuid4().hex}.{self.extension}")
-        return default_storage.url(default_storage.save(name, upload))
+        name = posixpath.join(settings.MARKDOWNX_MEDIA_PATH, self.cleaned_image.name)
+        return default_storage.url(default_storage.save(name, self.cleaned_image))

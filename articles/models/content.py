@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .. import markdown
+from .. import markdown, uploads
 from .publishing import Publishable, publishable_constraints, publishable_indexes
 
 MARKER_HELP = (
@@ -210,9 +210,14 @@ class ArticleTreatment(models.Model):
 
 
 def figure_upload_to(instance, filename):
-    # Generated names: nothing an uploader chose reaches the file system.
-    extension = posixpath.splitext(filename)[1].lower()
-    return f"figures/{uuid.uuid4().hex}{extension}"
+    # The field only stores a CleanImage, named after the format sniffed from its content;
+    # the rest of the name is new, so nothing an uploader chose reaches storage.
+    extension = posixpath.splitext(filename)[1].lower().lstrip(".")
+    if extension not in uploads.EXTENSIONS:
+        raise ValueError(
+            f"Figure images are stored as {sorted(uploads.EXTENSIONS)}, not {filename!r}."
+        )
+    return f"figures/{uuid.uuid4().hex}.{extension}"
 
 
 class Figure(models.Model):
@@ -220,8 +225,12 @@ class Figure(models.Model):
     number = models.PositiveSmallIntegerField(
         help_text="Place it in the body with [[figure N]] on a line of its own."
     )
-    image = models.ImageField(
-        upload_to=figure_upload_to, width_field="width", height_field="height"
+    image = uploads.CleanImageField(
+        upload_to=figure_upload_to,
+        width_field="width",
+        height_field="height",
+        help_text="A PNG, JPEG, GIF or WebP picture. It is saved as a new copy under a new name, "
+        "without its location, camera details or other hidden data.",
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)

@@ -1,0 +1,238 @@
+"""Uploaded images, made safe to publish.
+
+Both ways an image gets in (the Markdown editor's upload and a Figure in the admin) go through
+`clean_image`: the file's bytes, never its name or declared type, decide what it is; it is
+decoded completely, within a size and a pixel budget; and what gets stored is a new file encoded
+from those pixels under a generated name, so no uploaded byte (EXIF and its GPS position,
+comments, XMP, a script hidden after the image data) reaches readers.
+"""
+
+import contextlib
+import io
+import struct
+import uuid
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.db.models.fields.files import ImageFieldFile
+from django.template.defaultfilters import filesizeformat
+from PIL import (
+    GifImagePlugin,
+    Image,
+    ImageCms,
+    ImageOps,
+    JpegImagePlugin,
+    PngImagePlugin,
+    WebPImagePlugin,
+)
+
+# Far above any photo or chart we publish, far below what would exhaust a worker's memory
+# (a 40-megapixel RGBA image decodes to 160 MB). Pillow's own threshold is a process-wide global
+# (about 89 megapixels by default) that other code may change, so this limit is checked here.
+MAX_PIXELS = 40_000_000
+
+NOT_AN_IMAGE = (
+    "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP picture "
+    "(SVG and other formats are not accepted)."
+)
+DAMAGED = (
+    "This image is damaged or incomplete, so it can't be shown. Upload a PNG, JPEG, GIF or WebP "
+    "picture that opens in an image viewer."
+)
+
+# What decoding an untrusted file can raise; anything here means we can't use the file.
+DECODING_ERRORS = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    IndexError,
+    TypeError,
+    struct.error,
+    Image.DecompressionBombError,
+)
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    # Pillow's reader for just this format: Image.open would try every plugin Pillow has on
+    # untrusted bytes, and apply the global decompression-bomb threshold before we can report
+    # the image's dimensions.
+    reader: type
+    save_options: dict
+
+
+FORMATS = {
+    "PNG": Format("png", PngImagePlugin.PngImageFile, {}),
+    # A second lossy pass; at 90 the change is not visible in photos or charts.
+    "JPEG": Format("jpg", JpegImagePlugin.JpegImageFile, {"quality": 90}),
+    "GIF": Format("gif", GifImagePlugin.GifImageFile, {}),
+    "WEBP": Format("webp", WebPImagePlugin.WebPImageFile, {"quality": 90}),
+}
+EXTENSIONS = frozenset(f.extension for f in FORMATS.values())
+ACCEPT = "image/png,image/jpeg,image/gif,image/webp"
+
+# Pixel data, not metadata: without it transparent areas of palette images turn opaque.
+KEPT_INFO = ("transparency",)
+SRGB = ImageCms.createProfile("sRGB")
+
+
+class CleanImage(ContentFile):
+    """An image re-encoded by `clean_image`, named `<uuid>.<extension>`."""
+
+    def __init__(self, content, extension):
+        super().__init__(content, name=f"{uuid.uuid4().hex}.{extension}")
+        self.extension = extension
+
+
+def sniff(data):
+    """The format the file's first bytes say it is, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+def pixel_count(pixels):
+    if pixels < 1_000_000:
+        return f"{pixels:,} pixels"
+    return f"{round(pixels / 1_000_000, 1):,g} megapixels"
+
+
+def check_pixels(size, frames=1):
+    width, height = size
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            f"This image is {width:,} × {height:,} pixels ({pixel_count(width * height)}); "
+            f"images can be at most {pixel_count(MAX_PIXELS)}. Please make it smaller and try "
+            "again."
+        )
+    if width * height * frames > MAX_PIXELS:
+        raise ValidationError(
+            f"This animation has {frames:,} frames of {width:,} × {height:,} pixels "
+            f"({pixel_count(width * height * frames)} in all); animations can be at most "
+            f"{pixel_count(MAX_PIXELS)} in all. Please shorten it or make it smaller."
+        )
+
+
+def clean_image(upload):
+    """Return `upload` (a Django File) re-encoded from its pixels as a CleanImage, or raise
+    ValidationError with a message for the editor."""
+    limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
+    if upload.size > limit:
+        raise ValidationError(
+            f"This file is {filesizeformat(upload.size)}; images can be at most "
+            f"{filesizeformat(limit)}. Please resize it and try again."
+        )
+    upload.seek(0)
+    # One byte more than allowed is enough to tell a file whose size was understated.
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationError(f"Images can be at most {filesizeformat(limit)}.")
+    image_format = sniff(data)
+    if image_format is None:
+        raise ValidationError(NOT_AN_IMAGE)
+    image_type = FORMATS[image_format]
+    try:
+        with image_type.reader(io.BytesIO(data)) as image:
+            check_pixels(image.size)
+            # Catches broken structure (PNG chunk checksums); decoding below catches the rest,
+            # such as a JPEG cut short, which verify() lets through.
+            image.verify()
+        with image_type.reader(io.BytesIO(data)) as image:
+            content = reencode(image, image_format)
+    except DECODING_ERRORS as error:
+        raise ValidationError(DAMAGED) from error
+    return CleanImage(content, image_type.extension)
+
+
+def reencode(image, image_format):
+    """Encode `image` afresh from its decoded pixels: every frame of an animation, turned the
+    way its EXIF orientation says, with colours converted to sRGB, and no metadata."""
+    frames = getattr(image, "n_frames", 1)
+    check_pixels(image.size, frames)
+    loop = image.info.get("loop")
+    icc_profile = image.info.get("icc_profile")
+    pictures, durations = [], []
+    for index in range(frames):
+        image.seek(index)
+        # A GIF frame may grow the canvas past what its header declared.
+        check_pixels(image.size, frames)
+        image.load()
+        durations.append(image.info.get("duration", 0))
+        pictures.append(pixels_only(image, icc_profile))
+    options = dict(FORMATS[image_format].save_options)
+    if frames > 1:
+        options.update(save_all=True, append_images=pictures[1:], duration=durations)
+        if loop is not None:
+            options["loop"] = loop
+    output = io.BytesIO()
+    pictures[0].save(output, image_format, **options)
+    return output.getvalue()
+
+
+def pixels_only(frame, icc_profile):
+    # Turned before EXIF is dropped, or phone photos would show on their side.
+    picture = ImageOps.exif_transpose(frame)
+    if icc_profile and picture.mode in ("RGB", "RGBA"):
+        # The profile is converted into the pixels rather than kept: wide-gamut phone photos
+        # keep their colours, and no camera or device names travel in the profile's text.
+        # An unreadable profile is dropped, and the colours read as sRGB.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError):
+            picture = ImageCms.profileToProfile(
+                picture, ImageCms.ImageCmsProfile(io.BytesIO(icc_profile)), SRGB
+            )
+    picture.info = {key: frame.info[key] for key in KEPT_INFO if key in frame.info}
+    return picture
+
+
+class CleanImageFormField(forms.FileField):
+    """A file input whose cleaned value is the CleanImage, with `clean_image`'s messages."""
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        return None if upload is None else clean_image(upload)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = ACCEPT
+        return attrs
+
+
+class CleanImageFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        # Every store through the field passes here (forms, full_clean and plain code alike),
+        # so nothing reaches storage unless it was re-encoded, and never under its own name.
+        if not isinstance(content, CleanImage):
+            content = clean_image(content)
+        super().save(content.name, content, save)
+
+
+class CleanImageField(models.ImageField):
+    """An ImageField that stores only what `clean_image` made of the upload."""
+
+    attr_class = CleanImageFieldFile
+
+    def formfield(self, **kwargs):
+        # The uploaded name is thrown away, so a phone's long file name is no reason to refuse.
+        return super().formfield(
+            **{"form_class": CleanImageFormField, "max_length": None, **kwargs}
+        )
+
+    def clean(self, value, model_instance):
+        value = super().clean(value, model_instance)
+        # _committed is False only for a file assigned since the last save: a new upload.
+        if value and not value._committed and not isinstance(value.file, CleanImage):
+            return clean_image(value.file)
+        return value
