@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test venv lint bench
+.PHONY: run test venv lint bench backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# All content and uploads in one archive (backups/trdsite-<UTC time>.tar.gz, or FILE=...);
+# prints its path. See README.md, "Backups".
+backup: $(STAMP)
+	$(PY) manage.py backup $(if $(FILE),"$(FILE)")
+
+# Into an empty database only: migrate first, so the schema is there to load into.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Say which backup to restore: make restore FILE=backups/trdsite-....tar.gz" >&2; exit 2; }
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py restore "$(FILE)"
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,326 @@
+import gzip
+import io
+import json
+import re
+import tarfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import reversion
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.redirects.models import Redirect
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.urls import reverse
+from reversion.models import Version
+
+from articles import backups
+from articles.models import (
+    Article,
+    ArticleReference,
+    Figure,
+    Helpline,
+    Person,
+    Reference,
+    Treatment,
+    UrgentHelp,
+)
+from articles.sitemaps import SITEMAPS
+
+from .conftest import make_figure, make_staff, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+OLD_PATH = "/articles/example-old-address/"
+UPLOAD = "uploads/example-upload.png"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A media folder of this test's own, so emptying it touches nothing else."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
+
+
+def files_in(folder):
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in Path(folder).rglob("*")
+        if path.is_file()
+    }
+
+
+def back_up(path=None):
+    out = io.StringIO()
+    call_command("backup", *([str(path)] if path else []), stdout=out)
+    return out.getvalue().strip()
+
+
+def restore(path):
+    call_command("restore", str(path), stdout=io.StringIO())
+
+
+def add_editorial_content(article):
+    """What editors add after the seed: people, a source, a figure, an upload, a signed-off
+    revision, a redirect and their own urgent-help wording."""
+    publisher = make_staff("example-publisher", "Publishers", first_name="Example Publisher")
+    author = Person.objects.create(name="Example Author")
+    reviewer = Person.objects.create(
+        name="Dr Example Reviewer", credentials="example psychiatrist", user=publisher
+    )
+    reference = Reference.objects.create(
+        title="An example trial of example treatments",
+        authors="Example A, Sample B",
+        publication="Example Journal",
+        year=2020,
+        doi="10.1000/example.123",
+    )
+    ArticleReference.objects.create(article=article, reference=reference)
+    make_figure(article, number=4, alt_text="An example chart", caption="Example caption")
+    default_storage.save(UPLOAD, ContentFile(png_bytes(size=(4, 4))))
+    article.body += f"\n\n![An example upload]({settings.MEDIA_URL}{UPLOAD})"
+    article.author, article.reviewer, article.last_reviewed = author, reviewer, date(2026, 1, 5)
+    with reversion.create_revision():
+        reversion.set_user(publisher)
+        reversion.set_comment("Example sign-off by the medical reviewer")
+        article.save()
+    Redirect.objects.create(
+        site_id=settings.SITE_ID, old_path=OLD_PATH, new_path=article.get_absolute_url()
+    )
+    callout = UrgentHelp.objects.get()
+    callout.text = "Example edited callout: tell someone you trust today."
+    callout.save()
+    Helpline.objects.filter(name="Find A Helpline").delete()
+    Helpline.objects.create(
+        callout=callout, name="Example Helpline", contact="0000 000000", position=99
+    )
+
+
+def public_paths(article):
+    paths = [
+        reverse("articles:home"),
+        article.series.get_absolute_url(),
+        article.get_absolute_url(),
+        reverse("articles:treatment_list"),
+        *(treatment.get_absolute_url() for treatment in Treatment.objects.published()),
+        reverse("articles:feed_rss"),
+        reverse("articles:feed_atom"),
+        reverse("sitemap"),
+        *(reverse("sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
+        reverse("articles:search") + "?q=depression",
+        OLD_PATH,
+    ]
+    return paths
+
+
+def render(client, paths):
+    pages = {}
+    for path in paths:
+        response = client.get(path)
+        # A CSP nonce, where one is used, is new on every response.
+        content = re.sub(rb'nonce="[^"]*"', b'nonce=""', response.content)
+        pages[path] = (response.status_code, response.get("Location"), content)
+    return pages
+
+
+def history():
+    return list(
+        Version.objects.order_by("pk").values_list(
+            "pk",
+            "object_id",
+            "content_type__model",
+            "serialized_data",
+            "revision__comment",
+            "revision__user__username",
+        )
+    )
+
+
+# live flush and restore need real transactions; serialized_rollback puts back what the
+# migrations created (groups, urgent help) for the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_path):
+    call_command("seed", verbosity=0)
+    article = Article.objects.get(slug="what-is-treatment-resistant-depression")
+    add_editorial_content(article)
+    paths = public_paths(article)
+    cache.clear()
+    before = render(client, paths)
+    history_before, media_before = history(), files_in(media)
+    assert before[article.get_absolute_url()][0] == 200
+    assert before[OLD_PATH][:2] == (301, article.get_absolute_url())
+    assert b"Example edited callout" in before["/"][2]
+    assert {UPLOAD, Figure.objects.get(number=4).image.name} <= set(media_before)
+
+    archive = tmp_path / "example-backup.tar.gz"
+    assert back_up(archive) == str(archive)
+    # It holds password hashes: readable by its owner only.
+    assert archive.stat().st_mode & 0o077 == 0
+
+    call_command("flush", interactive=False, verbosity=0)
+    for path in media.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    cache.clear()
+    # The empty site's home page and callout are now cached: the restore must invalidate them.
+    assert client.get("/").content != before["/"][2]
+
+    restore(archive)
+
+    assert render(client, paths) == before
+    assert files_in(media) == media_before
+    assert history() == history_before
+    assert Version.objects.get_for_object(article).first().revision.user.username == (
+        "example-publisher"
+    )
+    assert Person.objects.get(name="Dr Example Reviewer").user.username == "example-publisher"
+    assert (
+        get_user_model()
+        .objects.get(username="example-publisher")
+        .check_password("example-password")
+    )
+
+
+def test_restore_replaces_the_rows_migrate_made_instead_of_mixing(media, tmp_path):
+    archive = tmp_path / "example-backup.tar.gz"
+    with transaction.atomic():
+        Helpline.objects.filter(name="Find A Helpline").delete()
+        Helpline.objects.create(callout_id=1, name="Example Helpline", contact="0000 000000")
+        editors = Group.objects.get(name="Editors")
+        editors.permissions.remove(*editors.permissions.filter(codename="delete_figure"))
+        Group.objects.create(name="Example Reviewers")
+        back_up(archive)
+        helplines = list(Helpline.objects.values_list("pk", "name", "contact"))
+        groups = {group.name: set(group.permissions.all()) for group in Group.objects.all()}
+        # Back to the database exactly as `migrate` left it.
+        transaction.set_rollback(True)
+    assert Helpline.objects.filter(name="Find A Helpline").exists()
+
+    restore(archive)
+
+    assert list(Helpline.objects.values_list("pk", "name", "contact")) == helplines
+    assert {group.name: set(group.permissions.all()) for group in Group.objects.all()} == groups
+
+
+def test_restore_refuses_a_database_with_content_and_changes_nothing(media, seeded, tmp_path):
+    archive = tmp_path / "example-backup.tar.gz"
+    back_up(archive)
+    # Made different from the backup, so that anything the refused restore wrote would show.
+    default_storage.delete("figures/trd-hills-sunrise.png")
+    UrgentHelp.objects.update(text="Example text written after the backup.")
+    seeded.figures.filter(number=3).delete()
+
+    with pytest.raises(CommandError, match=r"The database is not empty \(1 articles\.article"):
+        restore(archive)
+
+    assert not default_storage.exists("figures/trd-hills-sunrise.png")
+    assert UrgentHelp.objects.get().text == "Example text written after the backup."
+    assert list(seeded.figures.values_list("number", flat=True)) == [1, 2]
+
+
+def truncated(data):
+    return data[: len(data) // 2]
+
+
+def flipped(data):
+    middle = len(data) // 2
+    return data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :]
+
+
+def without_manifest(data):
+    out = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as source,
+        tarfile.open(fileobj=out, mode="w:gz") as copy,
+    ):
+        for member in source:
+            if member.name != backups.MANIFEST_NAME:
+                copy.addfile(member, source.extractfile(member))
+    return out.getvalue()
+
+
+def with_escaping_member(data):
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        info = tarfile.TarInfo("media/../../example-escaped.txt")
+        info.size = 7
+        archive.addfile(info, io.BytesIO(b"example"))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (truncated, "not a readable trdsite backup: it may be truncated or damaged"),
+        (flipped, "not a readable trdsite backup: it may be truncated or damaged"),
+        (lambda data: b"Example text, not an archive.", "not a readable trdsite backup"),
+        (lambda data: gzip.compress(b"Example text, not a tar."), "not a readable"),
+        (without_manifest, "it has no manifest.json, which a backup writes last"),
+        (with_escaping_member, "unexpected member 'media/../../example-escaped.txt'"),
+    ],
+)
+def test_a_damaged_archive_is_refused_with_a_clear_message(damage, message, media, tmp_path):
+    archive = tmp_path / "example-backup.tar.gz"
+    with transaction.atomic():
+        call_command("seed", verbosity=0)
+        back_up(archive)
+        transaction.set_rollback(True)
+    for path in media.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    archive.write_bytes(damage(archive.read_bytes()))
+
+    with pytest.raises(CommandError, match=message) as refused:
+        restore(archive)
+
+    assert "Nothing was restored." in str(refused.value)
+    assert not Article.objects.exists()
+    assert files_in(media) == {}
+
+
+def test_a_backup_from_newer_code_is_refused_before_anything_loads(media, tmp_path):
+    archive = tmp_path / "example-backup.tar.gz"
+    back_up(archive)
+    out = io.BytesIO()
+    with (
+        tarfile.open(archive, mode="r:gz") as source,
+        tarfile.open(fileobj=out, mode="w:gz") as copy,
+    ):
+        for member in source:
+            content = source.extractfile(member).read()
+            if member.name == backups.MANIFEST_NAME:
+                manifest = json.loads(content)
+                manifest["migrations"]["articles"].append("9999_example_future_change")
+                content = json.dumps(manifest).encode()
+                member.size = len(content)
+            copy.addfile(member, io.BytesIO(content))
+    archive.write_bytes(out.getvalue())
+
+    with pytest.raises(CommandError, match="lacks migrations the backup was made with"):
+        restore(archive)
+
+
+def test_a_missing_file_is_named():
+    with pytest.raises(CommandError, match="There is no backup file at example-missing.tar.gz"):
+        restore("example-missing.tar.gz")
+
+
+def test_without_a_file_the_backup_is_named_by_its_utc_time(media, tmp_path, monkeypatch):
+    monkeypatch.setattr(backups, "BACKUP_DIR", tmp_path / "backups")
+
+    path = Path(back_up())
+
+    assert path.parent == tmp_path / "backups"
+    assert re.fullmatch(r"trdsite-\d{8}T\d{6}Z\.tar\.gz", path.name)
+    assert [file.name for file in path.parent.iterdir()] == [path.name]
+    with tarfile.open(path) as archive:
+        names = archive.getnames()
+    # The manifest last, so an archive cut short has none.
+    assert names[0] == backups.DATA_NAME and names[-1] == backups.MANIFEST_NAME
