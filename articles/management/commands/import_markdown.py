@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import reversion
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from articles.markdown_files.importing import Importer
+from articles.markdown_files.reading import read_directory
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update series, articles, treatments and the urgent-help callout from "
+        "Markdown files written by export_markdown (matched by slug; ids are kept). All or "
+        "nothing: a bad file stops the import with a message naming it, and nothing is saved."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory")
+
+    def handle(self, directory, **options):
+        root = Path(directory)
+        if not root.is_dir():
+            raise CommandError(f"{root} is not a directory.")
+        documents = read_directory(root)
+        importer = Importer(root, documents, warn=self.stderr.write)
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Imported from Markdown files ({root.name}).")
+            importer.run()
+        counts = importer.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Read {len(documents)} files: {counts['created']} created, "
+                f"{counts['changed']} changed, {counts['unchanged']} unchanged."
+            )
+        )

@@ -1,0 +1,70 @@
+"""Content as Markdown files with YAML front matter, so editors' work is never locked into the
+site: `manage.py export_markdown` writes them and `manage.py import_markdown` reads them back.
+
+Each file is
+
+    ---
+    <YAML: every field an editor entered, except the Markdown body>
+    ---
+    <the Markdown body, byte for byte: Windows newlines and surrounding blank lines kept>
+
+laid out as
+
+    series/<slug>.md                             a series; the body is its description
+    articles/<series slug>/<number>-<slug>.md    an article; the body is its body
+    treatments/<slug>.md                         a treatment; the body is its optional longer text
+    urgent-help.md                               the urgent-help callout; the body is its text
+    media/<image name>                           figure images, under their stored names
+
+Articles, treatments and references carry their `id`, because `[text](article:3)`,
+`[text](treatment:5)` and `[[cite 12]]` in the Markdown name them by it. A person is identified
+by name and credentials; `user` is the username of their admin account. The series title in an
+article's file is there for whoever reads the file: a series is edited in its own file. Derived
+fields (the `*_html` fields, plain text, word count, search vector, contents list, figure size)
+are not written: saving rebuilds them. Times are ISO 8601 in UTC, dates ISO 8601.
+
+`writing` turns content into file text, `reading` checks files into plain values, and
+`importing` saves those values (see `Importer` for what an import keeps and refuses).
+"""
+
+import posixpath
+
+SERIES_DIR = "series"
+ARTICLES_DIR = "articles"
+TREATMENTS_DIR = "treatments"
+URGENT_HELP_FILE = "urgent-help.md"
+MEDIA_DIR = "media"
+# What an export owns in its directory; anything else there (a README, .git) is left alone.
+EXPORT_PATHS = (SERIES_DIR, ARTICLES_DIR, TREATMENTS_DIR, URGENT_HELP_FILE, MEDIA_DIR)
+
+PUBLISHING_KEYS = ("status", "publish_at", "author", "reviewer", "last_reviewed", "next_review_due")
+TIMESTAMP_KEYS = ("created", "updated")
+SERIES_KEYS = ("title", "slug", *TIMESTAMP_KEYS)
+ARTICLE_KEYS = (
+    "id", "title", "slug", "series", "number", "summary", *PUBLISHING_KEYS,
+    "treatments", "figures", "sources", *TIMESTAMP_KEYS,
+)  # fmt: skip
+TREATMENT_KEYS = (
+    "id", "name", "slug", "category", "ordering", "summary", *PUBLISHING_KEYS,
+    "sources", *TIMESTAMP_KEYS,
+)  # fmt: skip
+URGENT_HELP_KEYS = ("title", "helplines", "updated")
+PERSON_KEYS = ("name", "credentials", "user")
+REFERENCE_KEYS = (
+    "id", "title", "authors", "publication", "year", "doi", "pmid", "url", "accessed",
+)  # fmt: skip
+REFERENCE_FIELDS = REFERENCE_KEYS[1:]
+FIGURE_KEYS = ("number", "image", "alt_text", "caption")
+HELPLINE_KEYS = ("name", "contact", "where", "details", "url")
+
+
+class Problem(Exception):
+    """What is wrong with a file's content; the caller says which file."""
+
+
+def check_image_name(name):
+    """Image names become paths under media/ and in the site's storage: relative, no `..`."""
+    parts = name.replace("\\", "/").split("/")
+    if posixpath.isabs(name) or ".." in parts or "" in parts:
+        raise Problem(f"the image name “{name}” must be a relative path such as figures/a.png")
+    return name

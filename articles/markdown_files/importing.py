@@ -1,0 +1,408 @@
+"""Read content into the database: create or update by slug, keep ids, all or nothing."""
+
+import posixpath
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files import File
+from django.core.files.images import get_image_dimensions
+from django.core.files.storage import default_storage
+from django.core.management.base import CommandError
+from django.core.management.color import no_style
+from django.db import connection, transaction
+
+from .. import markdown, uploads
+from ..models import (
+    Article,
+    ArticleTreatment,
+    Figure,
+    Helpline,
+    Person,
+    Reference,
+    Series,
+    Status,
+    Treatment,
+    UrgentHelp,
+)
+from . import FIGURE_KEYS, HELPLINE_KEYS, MEDIA_DIR, REFERENCE_FIELDS, TIMESTAMP_KEYS, Problem
+from .reading import KINDS, Document
+
+
+@dataclass
+class Page:
+    doc: Document
+    obj: Article | Treatment
+    created: bool
+    status_before: str
+    changed: bool
+
+
+@contextmanager
+def reporting(path):
+    """Any problem below is reported against this file, and ends the whole import."""
+    try:
+        yield
+    except Problem as problem:
+        raise CommandError(f"{path}: {problem}\nNothing was imported.") from None
+    except ValidationError as error:
+        raise CommandError(f"{path}: {describe(error)}\nNothing was imported.") from None
+
+
+def describe(error):
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(
+        " ".join(messages) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(messages)}"
+        for field, messages in error.message_dict.items()
+    )
+
+
+def assign(obj, values):
+    """Set the values; True if any differs from what the object had."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def restore_timestamps(obj, data, keys=TIMESTAMP_KEYS):
+    # auto_now and auto_now_add ignore given values on save(), so a restored page gets its
+    # original times back with an update(); a page changed by the import keeps its new time.
+    stamps = {key: data[key] for key in keys if data.get(key)}
+    if stamps:
+        type(obj).objects.filter(pk=obj.pk).update(**stamps)
+        for key, value in stamps.items():
+            setattr(obj, key, value)
+
+
+class Importer:
+    """Saves what was read: series, then pages (matched by slug, keeping their ids), then the
+    pages' lists, then checks every page as the admin would. A file is the whole page: what it
+    leaves out is reset. Pages without a file are left alone. Nothing unchanged is saved, so
+    importing twice changes nothing."""
+
+    def __init__(self, root, documents, warn):
+        self.root = root
+        self.warn = warn
+        self.documents = {kind: [d for d in documents if d.kind == kind] for kind, *_ in KINDS}
+        self.series, self.people, self.references = {}, {}, {}
+        self.users = set()  # (person, username) pairs already linked or warned about
+        self.media = {}  # images found only in the directory, stored once committed
+        self.counts = Counter()
+
+    def run(self):
+        for doc in self.documents["series"]:
+            with reporting(doc.path):
+                self.import_series(doc)
+        pages = [self.import_page(doc, Treatment) for doc in self.documents["treatment"]]
+        pages += [self.import_page(doc, Article) for doc in self.documents["article"]]
+        # Links between pages are checked once every page exists.
+        for page in pages:
+            with reporting(page.doc.path):
+                self.import_relations(page)
+        for page in pages:
+            with reporting(page.doc.path):
+                self.validate(page)
+        for page in pages:
+            if page.created:
+                restore_timestamps(page.obj, page.doc.data)
+            if page.changed:
+                # Again, now that figures, treatments and sources are final: the revision
+                # follows them.
+                reversion.add_to_revision(page.obj)
+            self.count(page.created, page.changed)
+        for doc in self.documents["urgent-help"]:
+            with reporting(doc.path):
+                self.import_urgent_help(doc)
+        # Rows were inserted with their ids; PostgreSQL's sequences must move past them.
+        models = [Article, Treatment, Reference]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+        if self.media:
+            transaction.on_commit(self.copy_media)
+
+    def count(self, created, changed):
+        self.counts["created" if created else "changed" if changed else "unchanged"] += 1
+
+    def import_series(self, doc):
+        data = doc.data
+        series = Series.objects.filter(slug=data["slug"]).first()
+        created = series is None
+        series = series or Series()
+        fields = {key: data[key] for key in ("title", "slug", "description")}
+        changed = assign(series, fields) or created
+        if changed:
+            series.full_clean()
+            series.save()
+        if created:
+            restore_timestamps(series, data)
+        self.series[series.slug] = series
+        self.count(created, changed)
+
+    def import_page(self, doc, model):
+        data, kind = doc.data, model._meta.model_name
+        with reporting(doc.path):
+            obj = model.objects.filter(slug=data["slug"]).first()
+            if obj is None:
+                taken = model.objects.filter(pk=data["id"]).first() if data["id"] else None
+                if taken is not None:
+                    raise Problem(
+                        f"id {data['id']} is the {kind} “{taken.slug}” on this site. Links "
+                        f"such as [text]({kind}:{data['id']}) name pages by id, so an import "
+                        "never gives an id to another page: change the slug in the admin, or "
+                        "remove the id line to import this as a new page"
+                    )
+                obj = model(pk=data["id"])
+            elif data["id"] and obj.pk != data["id"]:
+                raise Problem(
+                    f"“{obj.slug}” is {kind} {obj.pk} on this site, not {data['id']}; links "
+                    f"such as [text]({kind}:{data['id']}) would point at another page"
+                )
+            created = obj._state.adding
+            # For a page new here the file's status counts as its status before: see validate().
+            status_before = data["status"] if created else obj.status
+            fields = self.page_fields(data, model)
+            before = {name: getattr(obj, name) for name in fields}
+            for name, value in fields.items():
+                setattr(obj, name, value)
+            if obj.publish_at is None and obj.status == Status.PUBLISHED:
+                obj.publish_at = before["publish_at"]  # left empty: keep the time it went live
+            obj.fill_defaults()
+            changed = created or any(getattr(obj, name) != before[name] for name in fields)
+            if changed:
+                errors = {}
+                # All but clean(), which judges links to pages that may not be imported yet.
+                for check in (obj.clean_fields, obj.validate_unique, obj.validate_constraints):
+                    try:
+                        check()
+                    except ValidationError as error:
+                        errors = error.update_error_dict(errors)
+                if errors:
+                    raise ValidationError(errors)
+                obj.save()
+        return Page(doc, obj, created, status_before, changed)
+
+    def page_fields(self, data, model):
+        author, reviewer = self.person(data["author"]), self.person(data["reviewer"])
+        fields = {
+            "slug": data["slug"],
+            "status": data["status"],
+            "publish_at": data["publish_at"],
+            "author_id": author.pk if author else None,
+            "reviewer_id": reviewer.pk if reviewer else None,
+            "last_reviewed": data["last_reviewed"],
+            "next_review_due": data["next_review_due"],
+            "summary": data["summary"],
+            "body": data["body"],
+        }
+        if model is Treatment:
+            return {**fields, **{key: data[key] for key in ("name", "category", "ordering")}}
+        series = (
+            self.series.get(data["series"]) or Series.objects.filter(slug=data["series"]).first()
+        )
+        if series is None:
+            raise Problem(f"series “{data['series']}” is neither in series/ nor on this site")
+        return {**fields, "series_id": series.pk, "title": data["title"], "number": data["number"]}
+
+    def person(self, data):
+        """The Person with this name and credentials, created if there is none."""
+        if data is None:
+            return None
+        key = (data["name"], data["credentials"])
+        if key not in self.people:
+            person = Person.objects.filter(name=key[0], credentials=key[1]).order_by("pk").first()
+            if person is None:
+                person = Person(name=key[0], credentials=key[1])
+                person.full_clean()
+                person.save()
+            self.people[key] = person
+        person = self.people[key]
+        if data["user"] and (key, data["user"]) not in self.users:
+            self.users.add((key, data["user"]))
+            User = get_user_model()
+            user = User.objects.filter(**{User.USERNAME_FIELD: data["user"]}).first()
+            if user is None:
+                self.warn(f"No user “{data['user']}” here: {person.name} is left without one.")
+            elif person.user_id != user.pk:
+                person.user = user
+                person.save(update_fields=["user"])
+        return person
+
+    def reference(self, data):
+        fields = {key: data[key] for key in REFERENCE_FIELDS}
+        key = data["id"] or tuple(fields.values())
+        if key not in self.references:
+            if data["id"]:
+                reference = Reference.objects.filter(pk=data["id"]).first()
+            else:
+                # Without an id (written by hand), the same source is the one with equal fields.
+                reference = Reference.objects.filter(**fields).order_by("pk").first()
+            reference = reference or Reference(pk=data["id"])
+            if assign(reference, fields) or reference._state.adding:
+                try:
+                    reference.full_clean()
+                except ValidationError as error:
+                    raise Problem(f"source “{fields['title']}”: {describe(error)}") from None
+                reference.save()
+            self.references[key] = reference
+        return self.references[key]
+
+    def import_relations(self, page):
+        obj, data = page.obj, page.doc.data
+        changed = self.sync_sources(obj, data["sources"])
+        if isinstance(obj, Article):
+            changed = self.sync_treatments(obj, data["treatments"]) | changed
+            changed = self.sync_figures(obj, data["figures"]) | changed
+        if changed and not page.changed:
+            obj.save()  # as the admin does: a page whose lists changed was updated
+            page.changed = True
+
+    def sync_sources(self, obj, sources):
+        wanted = [self.reference(source) for source in sources]
+        if [link.reference_id for link in obj.source_links.all()] == [r.pk for r in wanted]:
+            return False
+        obj.source_links.all().delete()
+        link = obj.source_links.model
+        link.objects.bulk_create(
+            link(**{obj._meta.model_name: obj}, reference=reference, position=position)
+            for position, reference in enumerate(wanted, 1)
+        )
+        return True
+
+    def sync_treatments(self, article, slugs):
+        current = article.treatment_links.select_related("treatment")
+        if [link.treatment.slug for link in current] == slugs:
+            return False
+        found = Treatment.objects.in_bulk(slugs, field_name="slug")
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            names = ", ".join(f"“{slug}”" for slug in missing)
+            raise Problem(f"treatments: {names} is neither in treatments/ nor on this site")
+        article.treatment_links.all().delete()
+        ArticleTreatment.objects.bulk_create(
+            ArticleTreatment(article=article, treatment=found[slug], position=position)
+            for position, slug in enumerate(slugs, 1)
+        )
+        return True
+
+    def sync_figures(self, article, figures):
+        max_length = Figure._meta.get_field("image").max_length
+        for figure in figures:
+            name = figure["image"]
+            if len(name) > max_length:
+                raise Problem(f"figure image {name} is longer than {max_length} characters")
+            # Even for unchanged figures: a site that lost its media gets the images back.
+            if name not in self.media and not default_storage.exists(name):
+                self.media[name] = self.clean_image(name)
+        wanted = sorted(tuple(figure[key] for key in FIGURE_KEYS) for figure in figures)
+        current = [(f.number, f.image.name, f.alt_text, f.caption) for f in article.figures.all()]
+        if current == wanted:
+            return False
+        article.figures.all().delete()
+        for values in wanted:
+            fields = dict(zip(FIGURE_KEYS, values, strict=True))
+            width, height = self.image_size(fields["image"])
+            # Given its size, a Figure never opens its image, which may not be in storage yet;
+            # cleaning the image field would open it (its name was checked on reading).
+            figure = Figure(article=article, width=width, height=height, **fields)
+            try:
+                figure.full_clean(exclude=["image"])
+            except ValidationError as error:
+                raise Problem(f"figure {fields['number']}: {describe(error)}") from None
+            figure.save()
+        return True
+
+    def image_size(self, name):
+        if name in self.media:
+            return get_image_dimensions(self.media[name])
+        with default_storage.open(name) as image:
+            size = get_image_dimensions(image)
+        if None in size:
+            raise Problem(f"figure image {name} on this site is not an image")
+        return size
+
+    def clean_image(self, name):
+        """The image from the directory, re-encoded as every upload is (articles/uploads.py):
+        files in an export may have been edited since the site wrote them."""
+        source = self.root / MEDIA_DIR / name
+        if not source.is_file():
+            raise Problem(
+                f"figure image {name} is neither in the site's media nor in "
+                f"{MEDIA_DIR}/{name} of the directory"
+            )
+        with source.open("rb") as upload:
+            try:
+                image = uploads.clean_image(File(upload))
+            except ValidationError as error:
+                raise Problem(f"{MEDIA_DIR}/{name}: {describe(error)}") from None
+        extension = posixpath.splitext(name)[1].lower().lstrip(".")
+        if {"jpeg": "jpg"}.get(extension, extension) != image.extension:
+            raise Problem(
+                f"{MEDIA_DIR}/{name} is a {image.extension.upper()} image: its name "
+                f"must end in .{image.extension}"
+            )
+        return image
+
+    def copy_media(self):
+        # Kept under the names the pages use; nothing else in storage is overwritten.
+        for name, image in self.media.items():
+            if not default_storage.exists(name):
+                default_storage.save(name, image)
+
+    def validate(self, page):
+        obj = page.obj
+        # Publishing refuses a page whose clinical review is overdue. A file that publishes a
+        # page this site has unpublished is publishing it, so the rule applies, judged against
+        # the status before the import (save() has moved `_loaded` on since). A page new to
+        # this site is being restored, not published: it keeps its file's status, as a restore
+        # must not depend on today's date, and the only way to pass the rule would be to
+        # falsify the review dates.
+        obj._loaded = {**getattr(obj, "_loaded", {}), "status": page.status_before}
+        obj.full_clean()
+        # The admin's rules for the lists (articles/admin/content.py), for the same reasons.
+        text = "\n".join(getattr(obj, name) for name in obj.markdown_fields)
+        listed = {link.reference_id for link in obj.source_links.all()}
+        if missing := sorted(markdown.markdown_cited_ids(text) - listed):
+            names = ", ".join(f"[[cite {number}]]" for number in missing)
+            raise Problem(f"the text cites {names}, but sources does not list it")
+        if isinstance(obj, Article):
+            numbers = {figure.number for figure in obj.figures.all()}
+            if missing := sorted(markdown.marker_figure_numbers(obj.body) - numbers):
+                names = ", ".join(f"[[figure {number}]]" for number in missing)
+                raise Problem(f"the body places {names}, but figures has no such number")
+
+    def import_urgent_help(self, doc):
+        data = doc.data
+        callout = UrgentHelp.objects.filter(pk=1).first()
+        created = callout is None
+        callout = callout or UrgentHelp(pk=1)
+        changed = assign(callout, {"title": data["title"], "text": data["text"]}) or created
+        if changed:
+            callout.full_clean()
+            callout.save()
+        keys = HELPLINE_KEYS
+        wanted = [tuple(line[key] for key in keys) for line in data["helplines"]]
+        current = list(callout.helplines.all())
+        if [tuple(getattr(line, key) for key in keys) for line in current] != wanted:
+            for line in current:
+                line.delete()  # one by one: Helpline.delete() clears the callout's cache
+            for position, values in enumerate(wanted, 1):
+                line = Helpline(
+                    callout=callout, position=position, **dict(zip(keys, values, strict=True))
+                )
+                try:
+                    line.full_clean()
+                except ValidationError as error:
+                    raise Problem(f"helpline {position}: {describe(error)}") from None
+                line.save()
+            changed = True
+        if created:
+            restore_timestamps(callout, data, keys=("updated",))
+        self.count(created, changed)

@@ -1,0 +1,305 @@
+"""Files to content: each file read and checked into plain values, before anything is saved."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import yaml
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from ..models import Status
+from . import (
+    ARTICLE_KEYS,
+    ARTICLES_DIR,
+    FIGURE_KEYS,
+    HELPLINE_KEYS,
+    PERSON_KEYS,
+    REFERENCE_KEYS,
+    SERIES_DIR,
+    SERIES_KEYS,
+    TIMESTAMP_KEYS,
+    TREATMENT_KEYS,
+    TREATMENTS_DIR,
+    URGENT_HELP_FILE,
+    URGENT_HELP_KEYS,
+    Problem,
+    check_image_name,
+)
+
+OPENING_RE = re.compile(r"---\r?\n")
+# With re.M, ^ matches only after "\n": a "---" inside a YAML value is always indented.
+CLOSING_RE = re.compile(r"^---\r?$\n?", re.M)
+
+
+def split(text):
+    """(front matter as a dict, body) of a file's text."""
+    text = text.removeprefix("\ufeff")  # left by some Windows editors
+    opening = OPENING_RE.match(text)
+    if not opening:
+        raise Problem("a file starts with a line “---”, the front matter, then another “---”")
+    closing = CLOSING_RE.search(text, opening.end())
+    if not closing:
+        raise Problem("the front matter has no closing “---” line")
+    try:
+        front_matter = yaml.safe_load(text[opening.end() : closing.start()])
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 2 if error.problem_mark else "?"
+        raise Problem(f"invalid YAML in the front matter, line {line}: {error.problem}") from None
+    except yaml.YAMLError as error:
+        raise Problem(f"invalid YAML in the front matter: {error}") from None
+    if front_matter is None:
+        front_matter = {}
+    if not isinstance(front_matter, dict):
+        raise Problem("the front matter must be keys with values, such as “title: …”")
+    return front_matter, text[closing.end() :]
+
+
+class Reader:
+    """A front-matter mapping read key by key into Python values; messages name the key."""
+
+    def __init__(self, data, keys, required, where=""):
+        self.where = where
+        if not isinstance(data, dict):
+            raise Problem(f"{where.rstrip('.') or 'the front matter'} must be keys with values")
+        unknown = [str(key) for key in data if key not in keys]
+        if unknown:
+            raise Problem(
+                f"unknown key {', '.join(self.name(key) for key in unknown)} "
+                f"(the keys are: {', '.join(keys)})"
+            )
+        missing = [key for key in required if data.get(key) is None]
+        if missing:
+            raise Problem(f"missing {', '.join(self.name(key) for key in missing)}")
+        self.data = data
+
+    def name(self, key):
+        return f"{self.where}{key}"
+
+    def text(self, key):
+        value = self.data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise Problem(f"{self.name(key)} must be text (put it in quotes)")
+        return value
+
+    def integer(self, key, default=None):
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Problem(f"{self.name(key)} must be a whole number")
+        return value
+
+    def day(self, key):
+        value = self.data.get(key)
+        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise Problem(f"{self.name(key)} must be a date such as 2026-01-31") from None
+
+    def moment(self, key):
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value)
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime):
+            raise Problem(f"{self.name(key)} must be a time such as 2026-01-31T09:00:00+00:00")
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+    def items(self, key):
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise Problem(f"{self.name(key)} must be a list (lines starting with “- ”)")
+        return value
+
+    def person(self, key):
+        value = self.data.get(key)
+        if value is None:
+            return None
+        person = Reader(value, PERSON_KEYS, ("name",), f"{self.name(key)}.")
+        return {
+            "name": person.text("name"),
+            "credentials": person.text("credentials"),
+            "user": person.text("user") or None,
+        }
+
+    def timestamps(self):
+        return {key: self.moment(key) for key in TIMESTAMP_KEYS}
+
+
+def read_reference(value, where):
+    source = Reader(value, REFERENCE_KEYS, ("title",), where)
+    texts = ("title", "authors", "publication", "doi", "pmid", "url")
+    return {
+        "id": source.integer("id"),
+        **{key: source.text(key) for key in texts},
+        "year": source.integer("year"),
+        "accessed": source.day("accessed"),
+    }
+
+
+def _read_publishing(page):
+    sources = page.items("sources")
+    return {
+        "id": page.integer("id"),
+        "slug": page.text("slug"),
+        "status": page.text("status") or Status.DRAFT,
+        "publish_at": page.moment("publish_at"),
+        "author": page.person("author"),
+        "reviewer": page.person("reviewer"),
+        "last_reviewed": page.day("last_reviewed"),
+        "next_review_due": page.day("next_review_due"),
+        "sources": [read_reference(s, f"sources[{i}].") for i, s in enumerate(sources, 1)],
+        **page.timestamps(),
+    }
+
+
+def read_series(front_matter, body):
+    series = Reader(front_matter, SERIES_KEYS, ("title", "slug"))
+    return {
+        "title": series.text("title"),
+        "slug": series.text("slug"),
+        "description": body,
+        **series.timestamps(),
+    }
+
+
+def read_article(front_matter, body):
+    article = Reader(front_matter, ARTICLE_KEYS, ("title", "slug", "series", "number", "summary"))
+    series = Reader(article.data["series"], ("slug", "title"), ("slug",), "series.")
+    figures = []
+    for i, value in enumerate(article.items("figures"), 1):
+        figure = Reader(value, FIGURE_KEYS, ("number", "image", "alt_text"), f"figures[{i}].")
+        figures.append(
+            {
+                "number": figure.integer("number"),
+                "image": check_image_name(figure.text("image")),
+                "alt_text": figure.text("alt_text"),
+                "caption": figure.text("caption"),
+            }
+        )
+    treatments = article.items("treatments")
+    if not all(isinstance(slug, str) for slug in treatments):
+        raise Problem("treatments must be a list of treatment slugs")
+    return {
+        **_read_publishing(article),
+        "title": article.text("title"),
+        "series": series.text("slug"),
+        "number": article.integer("number"),
+        "summary": article.text("summary"),
+        "body": body,
+        "treatments": treatments,
+        "figures": figures,
+    }
+
+
+def read_treatment(front_matter, body):
+    treatment = Reader(front_matter, TREATMENT_KEYS, ("name", "slug", "category", "summary"))
+    return {
+        **_read_publishing(treatment),
+        "name": treatment.text("name"),
+        "category": treatment.text("category"),
+        "ordering": treatment.integer("ordering", default=0),
+        "summary": treatment.text("summary"),
+        "body": body,
+    }
+
+
+def read_urgent_help(front_matter, body):
+    callout = Reader(front_matter, URGENT_HELP_KEYS, ("title",))
+    helplines = []
+    for i, value in enumerate(callout.items("helplines"), 1):
+        line = Reader(value, HELPLINE_KEYS, ("name", "contact"), f"helplines[{i}].")
+        helplines.append({key: line.text(key) for key in HELPLINE_KEYS})
+    return {
+        "title": callout.text("title"),
+        "text": body,
+        "helplines": helplines,
+        "updated": callout.moment("updated"),
+    }
+
+
+KINDS = (
+    ("series", f"{SERIES_DIR}/*.md", read_series),
+    ("treatment", f"{TREATMENTS_DIR}/*.md", read_treatment),
+    ("article", f"{ARTICLES_DIR}/*/*.md", read_article),
+    ("urgent-help", URGENT_HELP_FILE, read_urgent_help),
+)
+
+
+@dataclass
+class Document:
+    path: str  # relative to the directory, as messages name it
+    kind: str
+    data: dict
+
+
+def read_directory(root):
+    documents, problems = [], []
+    for kind, pattern, read in KINDS:
+        for path in sorted(root.glob(pattern)):
+            name = path.relative_to(root).as_posix()
+            try:
+                # Bytes, not read_text(): newline translation would change the bodies.
+                text = path.read_bytes().decode("utf-8")
+                documents.append(Document(name, kind, read(*split(text))))
+            except UnicodeDecodeError:
+                problems.append(f"{name}: not UTF-8 text")
+            except Problem as problem:
+                problems.append(f"{name}: {problem}")
+    problems += cross_file_problems(documents)
+    if problems:
+        raise CommandError("\n".join([*problems, "Nothing was imported."]))
+    if not documents:
+        raise CommandError(f"{root} holds no series/, articles/, treatments/ or urgent-help.md.")
+    return documents
+
+
+def cross_file_problems(documents):
+    """What no single file shows: a slug or id in two files, a shared source or person
+    described two ways, or an entry listed twice in one file."""
+    problems, first_seen, references, users = [], {}, {}, {}
+    for doc in documents:
+        data = doc.data
+        claims = [("slug", data.get("slug")), ("id", data.get("id"))]
+        for key, value in claims:
+            if value is not None:
+                first = first_seen.setdefault((doc.kind, key, value), doc.path)
+                if first != doc.path:
+                    problems.append(f"{doc.path}: {key} {value} is also used by {first}")
+        for key, listed in (
+            ("sources", [source["id"] for source in data.get("sources", ()) if source["id"]]),
+            ("treatments", data.get("treatments", [])),
+            ("figures", [figure["number"] for figure in data.get("figures", ())]),
+        ):
+            twice = sorted({str(item) for item in listed if listed.count(item) > 1})
+            if twice:
+                problems.append(f"{doc.path}: {key} lists {', '.join(twice)} more than once")
+        for source in data.get("sources", ()):
+            if source["id"] is not None:
+                path, described = references.setdefault(source["id"], (doc.path, source))
+                if described != source:
+                    problems.append(
+                        f"{doc.path}: source {source['id']} differs from the same source in "
+                        f"{path}; every file listing a source must describe it the same way"
+                    )
+        for person in (data.get("author"), data.get("reviewer")):
+            if person and person["user"]:
+                key = (person["name"], person["credentials"])
+                path, user = users.setdefault(key, (doc.path, person["user"]))
+                if user != person["user"]:
+                    problems.append(
+                        f"{doc.path}: {person['name']} has user {person['user']} here but "
+                        f"{user} in {path}"
+                    )
+    return problems

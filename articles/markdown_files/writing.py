@@ -1,0 +1,141 @@
+"""Content to files: the text of each file of an export (see the package's docstring)."""
+
+from datetime import UTC, datetime
+
+import yaml
+
+from . import (
+    ARTICLES_DIR,
+    HELPLINE_KEYS,
+    REFERENCE_FIELDS,
+    SERIES_DIR,
+    TREATMENTS_DIR,
+    URGENT_HELP_FILE,
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    """safe_dump's output, but readable: multi-line text as `|` blocks, times with the ISO
+    8601 "T" (PyYAML writes a space)."""
+
+
+def _represent_str(dumper, value):
+    # PyYAML falls back to a quoted style by itself when a block can't hold the text exactly.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_datetime(dumper, value):
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(datetime, _represent_datetime)
+
+
+def dump(front_matter, body):
+    """A file's text: the front matter as YAML between `---` lines, then the body verbatim."""
+    text = yaml.dump(
+        front_matter, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=float("inf")
+    )
+    return f"---\n{text}---\n{body}"
+
+
+def utc(moment):
+    return moment.astimezone(UTC) if moment else None
+
+
+def series_path(series):
+    return f"{SERIES_DIR}/{series.slug}.md"
+
+
+def article_path(article):
+    return f"{ARTICLES_DIR}/{article.series.slug}/{article.number:03d}-{article.slug}.md"
+
+
+def treatment_path(treatment):
+    return f"{TREATMENTS_DIR}/{treatment.slug}.md"
+
+
+def person_data(person):
+    if person is None:
+        return None
+    return {
+        "name": person.name,
+        "credentials": person.credentials,
+        "user": person.user.get_username() if person.user else None,
+    }
+
+
+def reference_data(reference):
+    return {"id": reference.pk, **{key: getattr(reference, key) for key in REFERENCE_FIELDS}}
+
+
+def _publishing_data(page):
+    return {
+        "status": page.status,
+        "publish_at": utc(page.publish_at),
+        "author": person_data(page.author),
+        "reviewer": person_data(page.reviewer),
+        "last_reviewed": page.last_reviewed,
+        "next_review_due": page.next_review_due,
+    }
+
+
+def _timestamps(obj):
+    return {"created": utc(obj.created), "updated": utc(obj.updated)}
+
+
+def series_document(series):
+    front_matter = {"title": series.title, "slug": series.slug, **_timestamps(series)}
+    return series_path(series), dump(front_matter, series.description)
+
+
+def article_document(article):
+    """Expects the article with series, people, treatment links, figures and sources loaded."""
+    front_matter = {
+        "id": article.pk,
+        "title": article.title,
+        "slug": article.slug,
+        "series": {"slug": article.series.slug, "title": article.series.title},
+        "number": article.number,
+        "summary": article.summary,
+        **_publishing_data(article),
+        "treatments": [link.treatment.slug for link in article.treatment_links.all()],
+        "figures": [
+            {
+                "number": figure.number,
+                "image": figure.image.name,
+                "alt_text": figure.alt_text,
+                "caption": figure.caption,
+            }
+            for figure in article.figures.all()
+        ],
+        "sources": [reference_data(link.reference) for link in article.source_links.all()],
+        **_timestamps(article),
+    }
+    return article_path(article), dump(front_matter, article.body)
+
+
+def treatment_document(treatment):
+    front_matter = {
+        "id": treatment.pk,
+        "name": treatment.name,
+        "slug": treatment.slug,
+        "category": treatment.category,
+        "ordering": treatment.ordering,
+        "summary": treatment.summary,
+        **_publishing_data(treatment),
+        "sources": [reference_data(link.reference) for link in treatment.source_links.all()],
+        **_timestamps(treatment),
+    }
+    return treatment_path(treatment), dump(front_matter, treatment.body)
+
+
+def urgent_help_document(callout, helplines):
+    front_matter = {
+        "title": callout.title,
+        "helplines": [{key: getattr(line, key) for key in HELPLINE_KEYS} for line in helplines],
+        "updated": utc(callout.updated),
+    }
+    return URGENT_HELP_FILE, dump(front_matter, callout.text)
