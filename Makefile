@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test venv lint bench backup restore
+.PHONY: run test venv lint bench soak backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,3 +57,8 @@ lint: $(STAMP)
 bench: $(STAMP)
 	command -v wrk >/dev/null && command -v nginx >/dev/null || $(APT_GET) install -y -qq wrk nginx
 	$(PY) bench/run.py $(ARGS)
+
+# Minutes of saturation with an editor saving meanwhile (bench/soak.py): ARGS="--minutes 2".
+soak: $(STAMP)
+	command -v wrk >/dev/null || $(APT_GET) install -y -qq wrk
+	$(PY) bench/soak.py $(ARGS)

@@ -65,6 +65,18 @@ def production_env(workdir, database_url):
     return env
 
 
+def fresh_database(database_url, name="trdsite_bench"):
+    """On PostgreSQL, a database of its own beside DATABASE_URL's, made afresh; SQLite's lives
+    in the work folder (None)."""
+    if not database_url:
+        return None
+    server = database_url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"{server}/{name}"
+
+
 def manage(env, *args, timeout=900):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
 
@@ -378,14 +390,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="trdsite-bench-") as tmp:
         workdir = Path(tmp)
-        database_url = os.environ.get("DATABASE_URL", "")
-        if database_url:
-            # A database of its own, made afresh.
-            database_url = database_url.rsplit("/", 1)[0] + "/trdsite_bench"
-            with psycopg.connect(database_url.rsplit("/", 1)[0] + "/postgres") as admin:
-                admin.autocommit = True
-                admin.execute("DROP DATABASE IF EXISTS trdsite_bench")
-                admin.execute("CREATE DATABASE trdsite_bench")
+        database_url = fresh_database(os.environ.get("DATABASE_URL", ""))
         env = production_env(workdir, database_url)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
