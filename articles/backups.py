@@ -1,16 +1,9 @@
 """Backups: everything the site holds, in one compressed file, and back into an empty database.
 
-An archive (`manage.py backup`) is a gzipped tar of
-
-- `data.json`: the models of APP_LABELS as `dumpdata --natural-foreign` writes them (but with
-  whole microseconds), read in one transaction: on PostgreSQL a read-only REPEATABLE READ
-  snapshot, so an editor saving meanwhile cannot tear it. Content types, permissions, users and
-  groups are named by natural key (ids differ between databases); every other row keeps its id,
-  which revisions, `article:3` links and citations rely on.
-- `media/...`: every file in the default storage (figures, editor uploads), through the storage
-  API, so S3 works as well as the file system.
-- `manifest.json`, written last (a backup cut short has none): format version, Django version,
-  time, row counts, applied migrations, and the size and SHA-256 of every other member.
+`manage.py backup` writes the archive described in articles/backup_archive.py. Its data is read
+in one transaction: on PostgreSQL a read-only REPEATABLE READ snapshot, so an editor saving
+meanwhile cannot tear it. Its media are read through the storage API, so S3 works as well as
+the file system.
 
 Users and their password hashes are included, so revisions keep their authors and editors can
 sign in after a restore; sessions and sign-in throttling (axes) are not. The file is created
@@ -22,13 +15,10 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import tarfile
 import tempfile
-import zlib
 from contextlib import contextmanager
-from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import django
 from django.apps import apps
@@ -44,11 +34,16 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-FORMAT = "trdsite-backup"
-FORMAT_VERSION = 1
-DATA_NAME = "data.json"
-MANIFEST_NAME = "manifest.json"
-MEDIA_DIR = "media"
+from .backup_archive import (
+    DATA_NAME,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST_NAME,
+    MEDIA_DIR,
+    NOTHING_RESTORED,
+    BackupError,
+)
+
 BACKUP_DIR = Path(settings.BASE_DIR) / "backups"
 # Whole apps, so that a model added to one later is backed up without a change here.
 APP_LABELS = ("sites", "redirects", "auth", "admin", "reversion", "articles")
@@ -57,28 +52,6 @@ EXCLUDED = ("auth.permission",)
 # Rows `migrate` itself creates (the site, the two groups, the default urgent-help callout): a
 # restore replaces them with the backup's, so a deleted helpline does not come back.
 REPLACED = ("articles.helpline", "articles.urgenthelp", "auth.group", "sites.site")
-NOTHING_RESTORED = "Nothing was restored."
-
-
-class BackupError(Exception):
-    """A backup that cannot be written or restored; the message says why and what to do."""
-
-
-@dataclass
-class Backup:
-    """An archive unpacked into `root` and checked against its manifest."""
-
-    root: Path
-    manifest: dict
-
-    @property
-    def data_path(self):
-        return self.root / DATA_NAME
-
-    @property
-    def media_names(self):
-        prefix = f"{MEDIA_DIR}/"
-        return sorted(name[len(prefix) :] for name in self.manifest["files"] if name != DATA_NAME)
 
 
 def backed_up_models():
@@ -155,9 +128,15 @@ def write_backup(path, using=DEFAULT_DB_ALIAS):
             "files": {},
         }
         partial = path.with_name(f"{path.name}.partial")
+        # Owner-only from the start: the data holds password hashes and e-mail addresses. A
+        # file already there (a backup cut short, or put there by someone else) would keep its
+        # owner and permissions if opened, and a link would be written through: it is removed
+        # (a link itself, never its target), and the new file must be new (O_EXCL) and not
+        # reached through a link (O_NOFOLLOW).
+        partial.unlink(missing_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        descriptor = os.open(partial, flags, 0o600)
         try:
-            # Owner-only from the start: the data holds password hashes and e-mail addresses.
-            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with (
                 os.fdopen(descriptor, "wb") as raw,
                 tarfile.open(fileobj=raw, mode="w:gz") as archive,
@@ -220,84 +199,6 @@ def add_member(archive, name, source, size):
     return {"size": size, "sha256": digest}
 
 
-# Reading
-
-
-def read_backup(path, root):
-    """Unpack the archive at `path` into the folder `root` and check it; return a Backup."""
-    path = Path(path)
-    if not path.is_file():
-        raise BackupError(f"There is no backup file at {path}. {NOTHING_RESTORED}")
-    try:
-        with tarfile.open(path, mode="r:gz") as archive:
-            for member in archive:
-                target = Path(root, *member_parts(member))
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.extractfile(member) as source, target.open("xb") as copy:
-                    shutil.copyfileobj(source, copy)
-            # To the end of the gzip stream, whose checksum is only tested there.
-            while archive.fileobj.read(1 << 20):
-                pass
-    except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        raise BackupError(
-            f"{path} is not a readable trdsite backup: it may be truncated or damaged "
-            f"({error}). {NOTHING_RESTORED}"
-        ) from error
-    manifest = read_manifest(path, Path(root))
-    return Backup(root=Path(root), manifest=manifest)
-
-
-def member_parts(member):
-    """The parts of a member's path, if it is one this format writes; nothing else is unpacked."""
-    parts = PurePosixPath(member.name).parts
-    expected = parts in ((DATA_NAME,), (MANIFEST_NAME,)) or (
-        len(parts) > 1 and parts[0] == MEDIA_DIR
-    )
-    if not member.isfile() or not expected or "\\" in member.name or ".." in parts:
-        raise tarfile.TarError(f"unexpected member {member.name!r}")
-    return parts
-
-
-def read_manifest(path, root):
-    incomplete = f"{path} is incomplete or damaged"
-    try:
-        manifest = json.loads((root / MANIFEST_NAME).read_text())
-    except FileNotFoundError:
-        raise BackupError(
-            f"{incomplete}: it has no {MANIFEST_NAME}, which a backup writes last. "
-            f"{NOTHING_RESTORED}"
-        ) from None
-    except ValueError as error:
-        raise BackupError(
-            f"{incomplete}: {MANIFEST_NAME} is unreadable. {NOTHING_RESTORED}"
-        ) from error
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError(f"{path} is not a trdsite backup. {NOTHING_RESTORED}")
-    if manifest.get("version") != FORMAT_VERSION:
-        raise BackupError(
-            f"{path} is in backup format {manifest.get('version')}; this code reads format "
-            f"{FORMAT_VERSION}. Restore it with the version of trdsite that made it. "
-            f"{NOTHING_RESTORED}"
-        )
-    listed = set(manifest["files"])
-    present = {file.relative_to(root).as_posix() for file in root.rglob("*") if file.is_file()} - {
-        MANIFEST_NAME
-    }
-    unexpected = sorted((listed ^ present) | ({DATA_NAME} - listed))
-    if unexpected:
-        raise BackupError(
-            f"{incomplete}: its files do not match its manifest ({', '.join(unexpected[:5])}). "
-            f"{NOTHING_RESTORED}"
-        )
-    for name, expected in manifest["files"].items():
-        digest = hashlib.sha256((root / name).read_bytes()).hexdigest()
-        if digest != expected["sha256"]:
-            raise BackupError(
-                f"{incomplete}: {name} does not match its checksum. {NOTHING_RESTORED}"
-            )
-    return manifest
-
-
 # Restoring
 
 
@@ -324,7 +225,13 @@ def compare_migrations(backup, using=DEFAULT_DB_ALIAS):
 
 
 def restore_backup(backup, using=DEFAULT_DB_ALIAS):
-    """Load a checked Backup into an empty database and storage; return notes worth printing."""
+    """Load a checked Backup into an empty database, then store the uploaded files the storage
+    lacks; return notes worth printing.
+
+    Storage is not transactional, so nothing is written to it until the database is restored,
+    and no stored file is ever replaced or deleted: one already stored under a backup's name
+    must be the backup's file, checked before anything is loaded.
+    """
     missing, newer = compare_migrations(backup, using)
     if missing:
         raise BackupError(
@@ -332,6 +239,7 @@ def restore_backup(backup, using=DEFAULT_DB_ALIAS):
             f"({', '.join(missing[:5])}{'…' if len(missing) > 5 else ''}). Run `manage.py "
             f"migrate` with code at least as new as the backup's, then restore. {NOTHING_RESTORED}"
         )
+    stored = stored_media(backup)
     with transaction.atomic(using=using):
         existing = existing_content(using)
         if existing:
@@ -351,14 +259,17 @@ def restore_backup(backup, using=DEFAULT_DB_ALIAS):
             ) from error
         check_counts(backup, using)
         rebuild_derived(using)
-        restore_media(backup)
     clear_caches()
+    store_media(backup, [name for name in backup.media_names if name not in stored])
+    notes = []
+    if stored:
+        notes.append(f"{len(stored)} uploaded files were already stored, identical, and kept.")
     if newer:
-        return [
+        notes.append(
             f"The backup predates migrations {', '.join(newer)}: its rows were loaded as "
             "they were, without what those migrations did to existing data."
-        ]
-    return []
+        )
+    return notes
 
 
 def check_counts(backup, using):
@@ -382,19 +293,49 @@ def rebuild_derived(using):
     sync_site(sender=None, using=using)
 
 
-def restore_media(backup):
+def stored_media(backup):
+    """The backup's files the storage already holds; refused if any differs from the backup's."""
+    stored, differing = [], []
     for name in backup.media_names:
-        # A file already stored under the name is replaced: Django would otherwise save under a
-        # new name, which no row refers to.
         if default_storage.exists(name):
-            default_storage.delete(name)
-        with (backup.root / MEDIA_DIR / name).open("rb") as source:
-            saved = default_storage.save(name, File(source, name=name))
-        if saved != name:
-            raise BackupError(
-                f"The storage saved {name} as {saved}, which no row refers to. The database "
-                "was not changed."
-            )
+            with default_storage.open(name, "rb") as file:
+                digest = hashlib.file_digest(file, "sha256").hexdigest()
+            stored.append(name)
+            if digest != backup.media_digest(name):
+                differing.append(name)
+    if differing:
+        raise BackupError(
+            f"The storage already holds {', '.join(differing)}, which differ from the backup's "
+            "files of those names. A restore never replaces stored files: restore into an "
+            f"empty storage, or move those files away first. {NOTHING_RESTORED}"
+        )
+    return stored
+
+
+def store_media(backup, names):
+    """Store the backup's files `names`, which the storage lacked. The database is already
+    restored, so a failure says exactly which files were written and which were not."""
+    written, failed = [], []
+    for name in names:
+        try:
+            with (backup.root / MEDIA_DIR / name).open("rb") as source:
+                saved = default_storage.save(name, File(source, name=name))
+        # Whatever the storage raises (OSError, S3's ClientError...): it is reported below.
+        except Exception as error:
+            failed.append(f"{name} ({error})")
+            continue
+        if saved == name:
+            written.append(name)
+        else:  # a file of that name appeared meanwhile
+            failed.append(f"{name} (stored as {saved}, which no row refers to)")
+    if failed:
+        raise BackupError(
+            "The database was restored, but not every uploaded file: of the "
+            f"{len(names)} files the storage lacked, {len(written)} were written "
+            f"({', '.join(written) or 'none'}) and these were not: {', '.join(failed)}. "
+            "Files already stored were left as they were. Copy the missing ones from media/ "
+            f"in {backup.path} into the storage under the same names."
+        )
 
 
 def clear_caches():

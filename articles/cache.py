@@ -14,20 +14,26 @@ are never cached.
 
 import hashlib
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "pages:generation"
+# A generation also ends after this many seconds, so an edit whose new generation never reached
+# a shared cache that was briefly unreachable is shown within minutes, not a day.
+GENERATION_TTL = 5 * 60
+# The only query parameters readers' pages read (pagination, search, sitemap sections): the
+# cache key holds these alone, so made-up parameters can neither miss the cache nor fill it.
+PAGE_PARAMETERS = ("page", "q", "p")
 # Headers worth keeping with a cached page; the rest are per-response.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
-# Never cached: the admin, files, and the health checks, which must reach the process itself.
-SKIPPED_PATHS = ("/admin/", "/media/", "/static/", "/healthz", "/readyz")
+SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
 
 
 def next_scheduled_change():
@@ -45,16 +51,29 @@ def next_scheduled_change():
     return min(soonest) if soonest else None
 
 
+class LastSeen:
+    """The generation this process last used: while the database is down (a new generation
+    needs it), cached pages of that generation are still served."""
+
+    state = None
+
+
 def new_generation():
     state = (uuid.uuid4().hex, next_scheduled_change())
-    cache.set(GENERATION_KEY, state, None)
+    cache.set(GENERATION_KEY, state, GENERATION_TTL)
     return state
 
 
 def current_generation():
     state = cache.get(GENERATION_KEY)
     if state is None or (state[1] is not None and state[1] <= timezone.now()):
-        state = new_generation()
+        try:
+            state = new_generation()
+        except DatabaseError:
+            if LastSeen.state is None:
+                raise
+            return LastSeen.state[0]
+    LastSeen.state = state
     return state[0]
 
 
@@ -81,6 +100,13 @@ def cacheable(request):
     )
 
 
+def page_address(request):
+    parameters = sorted(
+        (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
+    )
+    return f"{request.path}?{urlencode(parameters)}"
+
+
 def storable(response):
     cache_control = response.get("Cache-Control", "")
     return (
@@ -104,7 +130,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not cacheable(request):
             return self.get_response(request)
-        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        address = hashlib.sha256(page_address(request).encode()).hexdigest()
         key = f"page:{current_generation()}:{address}"
         cached = caches["pages"].get(key)
         if cached is not None:

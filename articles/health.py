@@ -1,8 +1,9 @@
 """What load balancers and readers get when something underneath is down.
 
 /healthz: the process answers (no database, no cache). /readyz: whether the database and the
-cache answer. The site's 500 handler turns a database that can't be reached into a friendly 503
-that still shows where to get urgent help.
+cache answer. Both are answered by HealthCheckMiddleware, first in MIDDLEWARE. The site's 500
+handler turns a database that can't be reached into a friendly 503 that still shows where to get
+urgent help.
 """
 
 import logging
@@ -39,10 +40,15 @@ def database_ok():
 
 
 def cache_ok():
-    # The cache backend hides Redis errors (trdsite.cache), so check by a round trip.
+    # The cache backend hides Redis errors (trdsite.cache), so check by a round trip; a file
+    # cache on a full or read-only disk raises instead.
     key, token = "readyz", uuid.uuid4().hex
-    cache.set(key, token, 10)
-    return cache.get(key) == token
+    try:
+        cache.set(key, token, 10)
+        return cache.get(key) == token
+    except Exception:
+        logger.warning("Readiness: cache unavailable", exc_info=True)
+        return False
 
 
 @never_cache
@@ -62,10 +68,25 @@ def readyz(request):
     )
 
 
+class HealthCheckMiddleware:
+    """Answers /healthz and /readyz before anything else runs: load balancers probe each
+    instance by its own address over plain HTTP, which the host check (ALLOWED_HOSTS) and the
+    HTTPS redirect would otherwise refuse, and a probe needs no session, cache or headers."""
+
+    checks = {"/healthz": healthz, "/readyz": readyz}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        check = self.checks.get(request.path_info)
+        return check(request) if check else self.get_response(request)
+
+
 def service_unavailable(request):
     """The page readers see while the database is down; it needs neither database nor request
     context processors (they read the database), only what the cache may still hold."""
-    callout, helplines = cache.get(site.CACHE_KEY) or (None, [])
+    callout, helplines = cache.get(site.CACHE_KEY) or site.UrgentHelp.last_seen or (None, [])
     html = loader.get_template("503.html").render(
         {"request": request, "urgent_help": callout, "helplines": helplines}
     )

@@ -18,14 +18,22 @@ slug changes:
 Slots are stored as HTML comments, which the sanitizer strips from anything an editor types, so a
 slot can only come from this syntax. Views fill them per request with `fill_inline()`, and links
 to pages that are not public become plain text for readers.
+
+Text beyond what the pipeline can format in good time (too long, nested too deeply, or markup
+that makes Python-Markdown slow) is refused on save by `validate_markdown`, with the reason; if
+such text arrives some other way, `render()` shows it escaped, as plain paragraphs.
 """
 
 import re
+import sys
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
 from django.utils.html import escape, strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
@@ -56,6 +64,21 @@ LINK_RE = re.compile(r'<a href="(article|treatment):(\d{1,12})"[^>]*>(.*?)</a>',
 LINK_SLOT_RE = re.compile(r"<!--link:(article|treatment):(\d+)-->(.*?)<!--/link-->", re.DOTALL)
 CITE_RE = re.compile(r"\[\[\s*cite\s+(\d{1,12})\s*\]\]", re.IGNORECASE)
 CITE_SLOT_RE = re.compile(r"<!--cite:(\d+)-->")
+
+# Some 15,000 words: several times the longest article, and a bound on the time to format.
+MAX_LENGTH = 100_000
+# Quotes and lists nested deeper make Python-Markdown slow (cubic in the depth) and then recurse
+# past Python's limit; no page needs more than a few levels.
+MAX_DEPTH = 20
+# Prose, even MAX_LENGTH of it, formats in a tenth of this; only text that is mostly table cells
+# or list items comes near it.
+RENDER_SECONDS = 2.0
+# The quotes (>), list markers and indentation (4 columns a level) that open a line, counted
+# generously: a level too many here costs nothing at MAX_DEPTH.
+LINE_NESTING_RE = re.compile(r"^[ \t]*(?:(?:>|[*+-](?=[ \t])|\d{1,9}[.)](?=[ \t]))[ \t]*)+", re.M)
+LEVEL_RE = re.compile(r">|[*+-]|\d{1,9}[.)]| {4}|\t")
+# `- - -` and `* * * *` are rules, not lists.
+RULE_RE = re.compile(r"[ \t]*([*_-])(?:[ \t]*\1){2,}\s*")
 
 
 class _DemoteH1(Treeprocessor):
@@ -105,17 +128,111 @@ def _to_slot(match):
     return f"<!--slot:{name}-->"
 
 
+class _OutOfTime(BaseException):
+    """Not an Exception, so no `except Exception` inside Python-Markdown can swallow it."""
+
+
+def _with_time_limit(seconds, function, *args):
+    """`function(*args)`, stopped with _OutOfTime once `seconds` have passed.
+
+    Python-Markdown takes quadratic time or worse on some inputs well under MAX_LENGTH (runs of
+    `[`, unclosed HTML tags, many headings or rules in one block; its maintainers keep
+    Python-Markdown/markdown#798 open as "someday-maybe"), so no size limit bounds the time. A
+    trace function runs on every Python call in this thread only, so it stops the work in any
+    kind of server worker; it makes formatting two to three times slower, which save and preview
+    can afford. A debugger's or coverage's trace function keeps running under it."""
+    deadline = time.monotonic() + seconds
+    previous = sys.gettrace()
+
+    def trace(frame, event, arg):
+        if time.monotonic() > deadline:
+            raise _OutOfTime
+        return previous(frame, event, arg) if previous else None
+
+    sys.settrace(trace)
+    try:
+        return function(*args)
+    finally:
+        sys.settrace(previous)
+
+
+def _nesting_problem(text):
+    """Why the quotes and lists in `text` nest too deeply to format, or None."""
+    for match in LINE_NESTING_RE.finditer(text):
+        depth = len(LEVEL_RE.findall(match[0]))
+        if depth <= MAX_DEPTH:
+            continue
+        end = text.find("\n", match.start())
+        if RULE_RE.fullmatch(text, match.start(), len(text) if end < 0 else end):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        return (
+            f"Quotes and lists are nested {depth} levels deep on line {line:,}; at most "
+            f"{MAX_DEPTH} levels can be shown."
+        )
+    return None
+
+
+def _formatted(text):
+    """(sanitized HTML, None), or (None, why the text can't be formatted)."""
+    if len(text) > MAX_LENGTH:
+        return None, (
+            f"This text is {len(text):,} characters long; the limit is {MAX_LENGTH:,}. Split it "
+            "into more than one page."
+        )
+    return _formatted_within_length(text)
+
+
+# Cached because a save formats the same text twice: to validate it, then to store it.
+@lru_cache(maxsize=8)
+def _formatted_within_length(text):
+    if message := _nesting_problem(text):
+        return None, message
+    try:
+        html = _with_time_limit(RENDER_SECONDS, _markdown_to_html, text)
+    except RecursionError:
+        return None, "Emphasis, links or HTML tags are nested too deeply to format. Simplify them."
+    except _OutOfTime:
+        return None, (
+            "This text takes too long to format: look for long runs of unclosed brackets or HTML "
+            "tags, or thousands of headings or lines without a blank line between them."
+        )
+    return sanitize(html), None
+
+
+def problem(text):
+    """Why `text` can't be saved as Markdown, or None."""
+    if "\x00" in text:
+        return "The text contains a null character (often pasted from another program); remove it."
+    return _formatted(text)[1]
+
+
+def validate_markdown(text):
+    """Model field validator: the admin shows the reason and keeps the editor's text."""
+    if message := problem(text):
+        raise ValidationError(message, code="markdown")
+
+
+def _to_html(text):
+    text = text.replace("\x00", "")
+    html, _ = _formatted(text)
+    if html is None:
+        # Saved without validation (a shell, an import): shown as written, escaped, in paragraphs.
+        paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text)]
+        html = "".join(f"<p>{escape(part)}</p>\n" for part in paragraphs if part)
+    return html
+
+
 def render(text):
     """Markdown to sanitized HTML, with `[[...]]` marker lines turned into slots."""
-    html = sanitize(_markdown_to_html(text.replace("\x00", "")))
-    html = MARKER_RE.sub(_to_slot, html)
+    html = MARKER_RE.sub(_to_slot, _to_html(text))
     html = LINK_RE.sub(lambda m: f"<!--link:{m[1]}:{int(m[2])}-->{m[3]}<!--/link-->", html)
     return CITE_RE.sub(lambda m: f"<!--cite:{int(m[1])}-->", html)
 
 
 def plain_html(text):
     """Markdown to sanitized HTML for text without slots (e.g. the urgent-help callout)."""
-    return SLOT_RE.sub("", sanitize(_markdown_to_html(text.replace("\x00", ""))))
+    return SLOT_RE.sub("", _to_html(text))
 
 
 def render_preview(text):
@@ -130,7 +247,10 @@ def render_preview(text):
 
     html = SLOT_RE.sub(note, render(text))
     html = LINK_SLOT_RE.sub(lambda m: f'<a href="#" title="Link to {m[1]} {m[2]}">{m[3]}</a>', html)
-    return CITE_SLOT_RE.sub(lambda m: f"<sup>[source {m[1]}]</sup>", html)
+    html = CITE_SLOT_RE.sub(lambda m: f"<sup>[source {m[1]}]</sup>", html)
+    if message := problem(text):
+        html = f'<p class="slot-note"><strong>{escape(message)}</strong></p>\n{html}'
+    return html
 
 
 @dataclass(frozen=True)
@@ -157,15 +277,25 @@ def split_slots(html):
     return parts
 
 
+# Spaces around a marker line, not newlines: `\s*` after `^` would rescan a run of blank lines
+# from each of its lines, quadratic in the run.
+LINE_SPACE = r"[^\S\n]*"
+
+
 def marker_figure_numbers(text):
     """Figure numbers that `[[figure N]]` lines in Markdown refer to, for validation."""
     return {
-        int(n) for n in re.findall(r"^\s*\[\[\s*figure\s+(\d{1,4})\s*\]\]\s*$", text, re.I | re.M)
+        int(n)
+        for n in re.findall(
+            rf"^{LINE_SPACE}\[\[\s*figure\s+(\d{{1,4}})\s*\]\]{LINE_SPACE}$", text, re.I | re.M
+        )
     }
 
 
 def count_treatment_markers(text):
-    return len(re.findall(r"^\s*\[\[\s*treatments\s*\]\]\s*$", text, re.I | re.M))
+    return len(
+        re.findall(rf"^{LINE_SPACE}\[\[\s*treatments\s*\]\]{LINE_SPACE}$", text, re.I | re.M)
+    )
 
 
 def linked_ids(html):

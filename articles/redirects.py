@@ -1,7 +1,8 @@
 """Old addresses keep working: when a public page's slug changes, its old path redirects to the
-new one (django.contrib.redirects, answered by RedirectFallbackMiddleware on a 404)."""
+new one (django.contrib.redirects, answered by RedirectFallback on a 404)."""
 
 from django.conf import settings
+from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 
 
@@ -20,3 +21,13 @@ def slug_saved(obj, old_slug, *, was_public):
         Redirect.objects.update_or_create(
             site_id=settings.SITE_ID, old_path=old_path, defaults={"new_path": new_path}
         )
+
+
+class RedirectFallback(RedirectFallbackMiddleware):
+    """contrib.redirects' 404 fallback, minus paths with a NUL: no stored path has one, and
+    PostgreSQL refuses any query that carries one (a 500 for `/%00`)."""
+
+    def process_response(self, request, response):
+        if "\x00" in request.path:
+            return response
+        return super().process_response(request, response)

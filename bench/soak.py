@@ -159,6 +159,7 @@ def report(output, saves, failed, samples, minutes):
         after_warm_up = [rss for elapsed, rss in points if elapsed >= 60] or [points[0][1]]
         memory[pid] = {
             "after_1_min_mib": round(after_warm_up[0], 1),
+            "half_time_mib": round(after_warm_up[len(after_warm_up) // 2], 1),
             "end_mib": round(points[-1][1], 1),
             "peak_mib": round(max(rss for _, rss in points), 1),
         }

@@ -14,14 +14,14 @@ from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import backups
+from articles import backup_archive, backups
 from articles.models import (
     Article,
     ArticleReference,
@@ -241,7 +241,7 @@ def without_manifest(data):
         tarfile.open(fileobj=out, mode="w:gz") as copy,
     ):
         for member in source:
-            if member.name != backups.MANIFEST_NAME:
+            if member.name != backup_archive.MANIFEST_NAME:
                 copy.addfile(member, source.extractfile(member))
     return out.getvalue()
 
@@ -295,7 +295,7 @@ def test_a_backup_from_newer_code_is_refused_before_anything_loads(media, tmp_pa
     ):
         for member in source:
             content = source.extractfile(member).read()
-            if member.name == backups.MANIFEST_NAME:
+            if member.name == backup_archive.MANIFEST_NAME:
                 manifest = json.loads(content)
                 manifest["migrations"]["articles"].append("9999_example_future_change")
                 content = json.dumps(manifest).encode()
@@ -323,4 +323,97 @@ def test_without_a_file_the_backup_is_named_by_its_utc_time(media, tmp_path, mon
     with tarfile.open(path) as archive:
         names = archive.getnames()
     # The manifest last, so an archive cut short has none.
-    assert names[0] == backups.DATA_NAME and names[-1] == backups.MANIFEST_NAME
+    assert names[0] == backup_archive.DATA_NAME and names[-1] == backup_archive.MANIFEST_NAME
+
+
+@pytest.mark.parametrize("left_there", ["file", "link"])
+def test_a_partial_file_left_at_the_path_is_replaced_never_written_through(
+    left_there, media, tmp_path
+):
+    archive = tmp_path / "example-backup.tar.gz"
+    partial = tmp_path / "example-backup.tar.gz.partial"
+    target = tmp_path / "example-target.txt"
+    target.write_bytes(b"Example file someone else owns")
+    target.chmod(0o644)
+    if left_there == "file":
+        partial.write_bytes(b"Example backup cut short")
+        partial.chmod(0o644)  # world-readable: password hashes must never land in it
+    else:
+        partial.symlink_to(target)
+
+    back_up(archive)
+
+    assert not archive.is_symlink()
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert target.read_bytes() == b"Example file someone else owns"
+    assert not partial.exists() and not partial.is_symlink()
+    with tarfile.open(archive) as opened:
+        assert opened.getnames()[-1] == backup_archive.MANIFEST_NAME
+
+
+MISSING_UPLOADS = ("uploads/example-a.png", "uploads/example-b.png")
+
+
+@pytest.fixture
+def seed_backup(media, tmp_path):
+    """A backup of the seed and some uploads; then the database is as `migrate` left it, and
+    the storage holds only UPLOAD, the backup's own file."""
+    archive = tmp_path / "example-backup.tar.gz"
+    with transaction.atomic():
+        call_command("seed", verbosity=0)
+        for name in (UPLOAD, *MISSING_UPLOADS):
+            default_storage.save(name, ContentFile(png_bytes(size=(4, 4))))
+        back_up(archive)
+        transaction.set_rollback(True)
+    for path in media.rglob("*"):
+        if path.is_file() and path != media / UPLOAD:
+            path.unlink()
+    return archive
+
+
+def test_a_failed_upload_after_the_database_is_restored_is_reported_exactly(
+    seed_backup, media, monkeypatch
+):
+    kept = (media / UPLOAD).stat()
+    save = FileSystemStorage._save
+
+    def failing_save(self, name, content):
+        if name == MISSING_UPLOADS[0]:
+            raise OSError("Example disk full")
+        return save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", failing_save)
+
+    with pytest.raises(CommandError) as failed:
+        restore(seed_backup)
+
+    assert str(failed.value) == (
+        "The database was restored, but not every uploaded file: of the 3 files the storage "
+        "lacked, 2 were written (figures/trd-hills-sunrise.png, uploads/example-b.png) and "
+        "these were not: uploads/example-a.png (Example disk full). Files already stored were "
+        "left as they were. Copy the missing ones from media/ in "
+        f"{seed_backup} into the storage under the same names."
+    )
+    assert Article.objects.filter(slug="what-is-treatment-resistant-depression").exists()
+    assert set(files_in(media)) == {
+        UPLOAD,
+        "figures/trd-hills-sunrise.png",
+        "uploads/example-b.png",
+    }
+    # Not deleted and saved again: the very same file.
+    after = (media / UPLOAD).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
+
+
+def test_a_stored_file_unlike_the_backups_is_refused_before_anything_is_restored(
+    seed_backup, media
+):
+    (media / UPLOAD).write_bytes(b"Example file stored since, under the same name")
+
+    with pytest.raises(CommandError) as refused:
+        restore(seed_backup)
+
+    assert f"The storage already holds {UPLOAD}, which differ" in str(refused.value)
+    assert "Nothing was restored." in str(refused.value)
+    assert not Article.objects.exists()
+    assert files_in(media) == {UPLOAD: b"Example file stored since, under the same name"}

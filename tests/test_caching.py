@@ -156,3 +156,34 @@ def test_anonymous_reader_with_a_stale_session_cookie_is_still_served(series):
     reader.cookies["sessionid"] = "no-such-session"
     article = make_article(series)
     assert reader.get(article.get_absolute_url()).status_code == 200
+
+
+def test_made_up_query_parameters_share_the_page(client, site, django_assert_num_queries):
+    """Only the parameters pages read are part of the cache key: tracking tags and junk can
+    neither bypass the cache nor fill it."""
+    article, _ = site
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        assert client.get(url + "?utm_source=example&fbclid=x").status_code == 200
+        assert client.get(url + "?junk=" + "x" * 500).status_code == 200
+    client.get("/search/?q=example")
+    with django_assert_num_queries(0):
+        client.get("/search/?utm_medium=x&q=example")
+    first = client.get("/search/?q=example").content
+    other = client.get("/search/?q=different").content
+    assert first != other  # q is part of the key
+
+
+def test_a_generation_ends_by_itself(site, monkeypatch):
+    """A new generation whose write never reached a briefly unreachable shared cache is
+    bounded: the one there expires on its own."""
+    import time
+
+    from articles import cache as page_cache
+
+    monkeypatch.setattr(page_cache, "GENERATION_TTL", 1)
+    first = page_cache.new_generation()[0]
+    assert page_cache.current_generation() == first
+    time.sleep(1.2)
+    assert page_cache.current_generation() != first

@@ -1,10 +1,13 @@
 from datetime import UTC, date, datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection
 from django.urls import reverse
 from PIL import Image
 from reversion.models import Version
@@ -291,6 +294,58 @@ def test_a_hand_written_file_without_ids_creates_a_page_once(tmp_path, content):
     ]
 
 
+def restart_ids(*models):
+    """As in a new database: the tables' next id is 1 again (the tables must be empty)."""
+    sequences = [{"table": model._meta.db_table, "column": "id"} for model in models]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+            cursor.execute(statement)
+
+
+def test_an_export_imports_into_a_new_database_beside_pages_written_by_hand(tmp_path, content):
+    before = export(tmp_path)
+    wipe_content()
+    restart_ids(Article, Treatment, Reference)
+    # Without ids: a treatment whose file comes before every exported one, and an article
+    # after every exported one, citing a source new to the site.
+    treatment = {"name": "A Example New", "slug": "a-example-new", "summary": "Example."}
+    treatment["category"] = "rapid-acting"
+    (tmp_path / "treatments/a-example-new.md").write_text(dump(treatment, ""))
+    source = {"title": "Example hand-written source", "url": "https://example.org/new"}
+    article = {"title": "Example new", "slug": "example-new", "number": 9, "summary": "Example."}
+    article |= {"series": {"slug": "curing-depression"}, "sources": [source]}
+    (tmp_path / "articles/curing-depression/009-example-new.md").write_text(dump(article, "."))
+
+    run_import(tmp_path)
+
+    # Every exported page and source kept its id and content.
+    after = export(tmp_path / "again")
+    assert {name: after[name] for name in before} == before
+    new_article = Article.objects.get(slug="example-new")
+    assert list(new_article.source_links.values_list("reference__title", flat=True)) == [
+        "Example hand-written source"
+    ]
+    assert Treatment.objects.filter(slug="a-example-new").exists()
+
+
+def test_a_row_the_database_refuses_is_reported_against_its_file(tmp_path, content, monkeypatch):
+    export(tmp_path)
+    set_keys(title="Example renamed")(tmp_path / "series/curing-depression.md")
+
+    def refuse(self, *args, **kwargs):
+        raise IntegrityError("example constraint failed")
+
+    monkeypatch.setattr(Series, "save", refuse)
+
+    with pytest.raises(CommandError) as raised:
+        run_import(tmp_path)
+
+    assert str(raised.value) == (
+        "series/curing-depression.md: the database refused it (example constraint failed).\n"
+        "Nothing was imported."
+    )
+
+
 def set_keys(**values):
     return lambda path: edit(path, lambda front_matter: front_matter.update(values))
 
@@ -349,7 +404,8 @@ TREATMENT = "treatments/example-treatment.md"
             without_the_seed_file(set_keys(id=1)),
             "“example-draft” is article 2 on this site, not 1",
         ),
-        (DRAFT, set_keys(sources=[]), "the text cites [[cite 2]], but sources does not list it"),
+        # Not the id: PostgreSQL's sequences do not roll back with each test's rows.
+        (DRAFT, set_keys(sources=[]), "]], but sources does not list it"),
         (DRAFT, set_keys(figures=[]), "the body places [[figure 1]], but figures has no such"),
         (DRAFT, set_figure(image="figures/example-none.png"), "neither in the site's media"),
         (DRAFT, set_figure(image="../../example.png"), "must be a relative path"),
@@ -428,3 +484,56 @@ def test_export_replaces_an_earlier_export_only_when_asked(tmp_path, content):
     assert not stale.exists()
     assert notes.exists()
     assert (tmp_path / "treatments/ketamine.md").exists()
+    assert (tmp_path / files.EXPORT_MARKER).is_file()
+
+
+def snapshot(folder):
+    """Every file and folder under `folder`, with the files' bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() if path.is_file() else None
+        for path in folder.rglob("*")
+    }
+
+
+def test_replace_leaves_folders_an_export_did_not_write(tmp_path, db):
+    # A project folder: its articles/ is the app's source, its media/ the uploads.
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles/models.py").write_text("# Example source file.\n")
+    (tmp_path / "media/uploads").mkdir(parents=True)
+    (tmp_path / "media/uploads/example.png").write_bytes(b"Example upload")
+    before = snapshot(tmp_path)
+
+    with pytest.raises(CommandError, match=r"holds articles, media but no \.trdsite-export"):
+        call_command("export_markdown", str(tmp_path), "--replace", stdout=StringIO())
+
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    ("setting", "directory"),
+    [
+        ("BASE_DIR", "."),
+        ("MEDIA_ROOT", "media"),
+        ("STATIC_ROOT", "../static"),
+        ("BASE_DIR", ".."),  # a folder above the project
+    ],
+)
+def test_export_refuses_the_sites_own_folders(tmp_path, settings, monkeypatch, setting, directory):
+    project = tmp_path / "project"
+    settings.BASE_DIR = project
+    settings.MEDIA_ROOT = project / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    (project / "articles").mkdir(parents=True)
+    (project / "articles/models.py").write_text("# Example source file.\n")
+    (project / "media/figures").mkdir(parents=True)
+    (project / "media/figures/example.png").write_bytes(b"Example upload")
+    (tmp_path / "static").mkdir()
+    # Even a folder an export was once written into by mistake is refused.
+    monkeypatch.chdir(project)
+    (Path(directory) / files.EXPORT_MARKER).write_text("Example marker.\n")
+    before = snapshot(tmp_path)
+
+    with pytest.raises(CommandError, match=f"the site's {setting} "):
+        call_command("export_markdown", directory, "--replace", stdout=StringIO())
+
+    assert snapshot(tmp_path) == before

@@ -64,24 +64,35 @@ def test_cached_pages_keep_serving_while_the_database_is_down(reader, seeded):
 
 
 def test_health_checks(reader, seeded):
-    assert reader.get(reverse("healthz")).content == b"ok\n"
-    assert reader.get(reverse("readyz")).json() == {
+    assert reader.get("/healthz").content == b"ok\n"
+    assert reader.get("/readyz").json() == {
         "status": "ok",
         "database": "ok",
         "cache": "ok",
     }
     with database_down():
-        assert reader.get(reverse("healthz")).status_code == 200  # the process is alive
-        response = reader.get(reverse("readyz"))
+        assert reader.get("/healthz").status_code == 200  # the process is alive
+        response = reader.get("/readyz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_health_checks_answer_probes_by_address_over_plain_http(reader, db, settings):
+    """Load balancers probe each instance by its own address, without TLS: neither the host
+    check nor the HTTPS redirect may stand in the way."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert reader.get("/", HTTP_HOST="10.0.0.7:8000").status_code == 400  # not for pages
+    for path in ("/healthz", "/readyz"):
+        response = reader.get(path, HTTP_HOST="10.0.0.7:8000")
+        assert response.status_code == 200, path
+        assert "no-cache" in response["Cache-Control"]
 
 
 def test_the_site_recovers_when_the_database_returns(reader, seeded):
     with database_down():
         assert reader.get("/").status_code == 503
     assert reader.get("/").status_code == 200
-    assert reader.get(reverse("readyz")).status_code == 200
+    assert reader.get("/readyz").status_code == 200
 
 
 def test_other_errors_are_still_500s(reader, seeded):
@@ -109,12 +120,12 @@ def test_redis_down_serves_from_the_database(reader, seeded, settings, caplog):
             response = reader.get(ARTICLE)
             assert response.status_code == 200
             assert "Treatment Resistant Depression" in response.content.decode()
-            ready = reader.get(reverse("readyz"))
+            ready = reader.get("/readyz")
         assert "Cache unavailable" in caplog.text
         assert ready.status_code == 200
         assert ready.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
         proxy.restore()
-        assert reader.get(reverse("readyz")).json()["cache"] == "ok"
+        assert reader.get("/readyz").json()["cache"] == "ok"
     finally:
         proxy.cut()
 
@@ -156,3 +167,19 @@ def test_a_real_instance_survives_postgresql_going_away_and_coming_back(tmp_path
         proxy.cut()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+def test_pages_keep_serving_when_the_generation_ends_while_the_database_is_down(reader, seeded):
+    from django.core.cache import cache
+
+    from articles.cache import GENERATION_KEY
+    from articles.models import site
+
+    assert reader.get(ARTICLE).status_code == 200
+    cache.delete(GENERATION_KEY)  # as when it expires
+    cache.delete(site.CACHE_KEY)
+    with database_down():
+        assert reader.get(ARTICLE).status_code == 200  # the generation this process last used
+        response = reader.get("/search/?q=ketamine")
+    assert response.status_code == 503
+    assert "Samaritans" in response.content.decode()  # the callout this process last showed

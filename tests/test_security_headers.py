@@ -2,7 +2,6 @@
 permissions, HSTS and cookie flags; readers' pages allow no inline or eval'd script at all."""
 
 import pytest
-from django.urls import reverse
 
 PUBLIC = [
     "/",
@@ -76,10 +75,6 @@ def test_admin_responses_relax_styles_only(client, editor_client, seeded, url):
     policy = assert_common_headers(response)
     assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
     assert "'unsafe-eval'" not in response["Content-Security-Policy"]
-
-
-def test_health_checks_carry_the_headers_too(client, db):
-    assert_common_headers(client.get(reverse("healthz"), secure=True))
 
 
 def test_cookies_are_secure_httponly_and_same_site(client, seeded, editor):

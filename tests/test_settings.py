@@ -2,6 +2,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -84,3 +85,40 @@ def test_object_storage_for_uploads_when_a_bucket_is_configured():
         timeout=60,
     )
     assert without.stdout.strip() == "FileSystemStorage", without.stderr
+
+
+@pytest.mark.parametrize(
+    ("storage_env", "origins"),
+    [
+        ({}, ["https://example-bucket.s3.amazonaws.com"]),
+        ({"AWS_S3_CUSTOM_DOMAIN": "media.example.org"}, ["https://media.example.org"]),
+        ({"AWS_S3_ENDPOINT_URL": "https://s3.example.net/x"}, ["https://s3.example.net"]),
+        (
+            {"AWS_S3_REGION_NAME": "eu-west-2"},
+            [
+                "https://example-bucket.s3.amazonaws.com",
+                "https://example-bucket.s3.eu-west-2.amazonaws.com",
+            ],
+        ),
+    ],
+)
+def test_images_in_object_storage_are_allowed_by_the_policy(storage_env, origins):
+    script = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(*settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])"
+    )
+    env = {**os.environ, **PRODUCTION_ENV, "AWS_STORAGE_BUCKET_NAME": "example-bucket"}
+    for name in ("AWS_S3_CUSTOM_DOMAIN", "AWS_S3_ENDPOINT_URL", "AWS_S3_REGION_NAME"):
+        env.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**env, **storage_env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == [
+        "'self'",
+        *(origins or ["https://example-bucket.s3.amazonaws.com"]),
+    ], result.stderr

@@ -86,3 +86,27 @@ def test_the_lockout_ends_after_the_cool_off(editor, locked_out, settings):
 def test_editors_cannot_see_or_clear_lockouts(editor_client):
     response = editor_client.get(reverse("admin:axes_accessattempt_changelist"))
     assert response.status_code == 403
+
+
+def test_behind_a_proxy_the_pause_is_per_client_address(editor, settings):
+    """With CLIENT_IP_HEADER, the proxy's header names the client: someone failing from one
+    address can't pause the editor's sign-in from another."""
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
+    attacker, colleague = (
+        Client(HTTP_X_REAL_IP="198.51.100.7"),
+        Client(HTTP_X_REAL_IP="203.0.113.9"),
+    )
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(attacker, editor.username, "example-wrong-password")
+    assert response.status_code == 429
+    assert AccessAttempt.objects.get().ip_address == "198.51.100.7"
+    assert sign_in(colleague, editor.username, PASSWORD).status_code == 302
+
+
+def test_without_it_a_client_cannot_choose_its_address(editor, settings):
+    settings.CLIENT_IP_HEADER = ""
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(
+            Client(HTTP_X_REAL_IP=f"198.51.100.{n}"), editor.username, "example-wrong-password"
+        )
+    assert response.status_code == 429  # the header was ignored: one address, locked out

@@ -6,6 +6,7 @@ given. `make run` sets DEBUG=1 for local development. See README.md for every va
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # /healthz and /readyz for load balancers, before the host check and the HTTPS redirect.
+    "articles.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Policy headers go on every response, including pages served from the page cache.
     "articles.security.ContentSecurityPolicyMiddleware",
@@ -90,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Old addresses of pages whose slug changed (articles.redirects); consulted on 404 only.
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "articles.redirects.RedirectFallback",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,7 +159,8 @@ else:
         },
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            # Bounds each worker's memory (pages of 5-50 KB), whatever searches readers make.
+            "OPTIONS": {"MAX_ENTRIES": 1_000},
         },
     }
 # How long browsers and shared caches (CDN, nginx) may reuse a public page, in seconds. The
@@ -235,16 +239,32 @@ if not DEBUG:
         # Only behind a proxy that sets X-Forwarded-Proto itself and strips it from clients.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+
 # Content-Security-Policy (django-csp). Readers' pages run no script of ours and no inline code
 # at all; images come from this site (uploads included) or the media domain. The admin relaxes
 # styles only: articles.security.
-MEDIA_ORIGIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+def media_origins():
+    """Where uploaded images are served from, when that is not this site: object storage."""
+    if not AWS_STORAGE_BUCKET_NAME:
+        return []
+    if custom_domain := os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return [f"https://{custom_domain}"]
+    if endpoint := os.environ.get("AWS_S3_ENDPOINT_URL"):
+        return ["{0.scheme}://{0.netloc}".format(urlsplit(endpoint))]
+    # AWS itself: the bucket's virtual-host name, with or without its region.
+    region = os.environ.get("AWS_S3_REGION_NAME")
+    hosts = [f"{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    if region:
+        hosts.append(f"{AWS_STORAGE_BUCKET_NAME}.s3.{region}.amazonaws.com")
+    return [f"https://{host}" for host in hosts]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, *([f"https://{MEDIA_ORIGIN}"] if MEDIA_ORIGIN else [])],
+        "img-src": [SELF, *media_origins()],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -272,8 +292,11 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# The client's address is the connection's (REMOTE_ADDR): behind a proxy that is the proxy's, so
-# the lockout then applies to the username from everywhere, which is stricter, never looser.
+# The client's address: the connection's (REMOTE_ADDR) unless CLIENT_IP_HEADER names the header
+# a proxy in front sets to it (deploy/nginx.conf: X-Real-IP). Behind a proxy without it, every
+# sign-in comes from the proxy's address, and anyone could pause an editor's sign-in.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "articles.security.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles import health
 from articles.sitemaps import SITEMAPS
 from articles.views import EditorImageUploadView, EditorPreviewView
 
@@ -17,8 +16,6 @@ admin.site.index_title = "Content"
 handler500 = "articles.health.server_error"
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     # Before admin.site.urls, whose catch-all would otherwise answer these paths.
     path("admin/markdownx/markdownify/", EditorPreviewView.as_view(), name="markdownx_markdownify"),
     path("admin/markdownx/upload/", EditorImageUploadView.as_view(), name="markdownx_upload"),

@@ -24,7 +24,8 @@ fields (the `*_html` fields, plain text, word count, search vector, contents lis
 are not written: saving rebuilds them. Times are ISO 8601 in UTC, dates ISO 8601.
 
 `writing` turns content into file text, `reading` checks files into plain values, and
-`importing` saves those values (see `Importer` for what an import keeps and refuses).
+`importing` saves those values (see `Importer` for what an import keeps and refuses), with
+`images` for figure images the site lacks.
 """
 
 import posixpath
@@ -36,6 +37,9 @@ URGENT_HELP_FILE = "urgent-help.md"
 MEDIA_DIR = "media"
 # What an export owns in its directory; anything else there (a README, .git) is left alone.
 EXPORT_PATHS = (SERIES_DIR, ARTICLES_DIR, TREATMENTS_DIR, URGENT_HELP_FILE, MEDIA_DIR)
+# Written into every export. `export_markdown --replace` removes EXPORT_PATHS only beside it:
+# folders named articles/ or media/ are also the app's source and the site's uploads.
+EXPORT_MARKER = ".trdsite-export"
 
 PUBLISHING_KEYS = ("status", "publish_at", "author", "reviewer", "last_reviewed", "next_review_due")
 TIMESTAMP_KEYS = ("created", "updated")

@@ -1,6 +1,5 @@
 """Read content into the database: create or update by slug, keep ids, all or nothing."""
 
-import posixpath
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -8,14 +7,12 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files import File
-from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 from django.core.management.base import CommandError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
-from .. import markdown, uploads
+from .. import markdown
 from ..models import (
     Article,
     ArticleTreatment,
@@ -28,7 +25,7 @@ from ..models import (
     Treatment,
     UrgentHelp,
 )
-from . import FIGURE_KEYS, HELPLINE_KEYS, MEDIA_DIR, REFERENCE_FIELDS, TIMESTAMP_KEYS, Problem
+from . import FIGURE_KEYS, HELPLINE_KEYS, REFERENCE_FIELDS, TIMESTAMP_KEYS, Problem, images
 from .reading import KINDS, Document
 
 
@@ -50,6 +47,11 @@ def reporting(path):
         raise CommandError(f"{path}: {problem}\nNothing was imported.") from None
     except ValidationError as error:
         raise CommandError(f"{path}: {describe(error)}\nNothing was imported.") from None
+    except IntegrityError as error:
+        # A rule the checks above missed, or a row saved meanwhile by someone else.
+        raise CommandError(
+            f"{path}: the database refused it ({error}).\nNothing was imported."
+        ) from error
 
 
 def describe(error):
@@ -59,6 +61,13 @@ def describe(error):
         " ".join(messages) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(messages)}"
         for field, messages in error.message_dict.items()
     )
+
+
+def reset_sequences(*models):
+    """Move the tables' id sequences past their highest id (PostgreSQL; SQLite needs none)."""
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def assign(obj, values):
@@ -100,8 +109,14 @@ class Importer:
         for doc in self.documents["series"]:
             with reporting(doc.path):
                 self.import_series(doc)
-        pages = [self.import_page(doc, Treatment) for doc in self.documents["treatment"]]
-        pages += [self.import_page(doc, Article) for doc in self.documents["article"]]
+        pages = self.import_pages()
+        # Sources with ids before those without, for the same reason as pages.
+        for page in pages:
+            with reporting(page.doc.path):
+                for source in page.doc.data["sources"]:
+                    if source["id"] is not None:
+                        self.reference(source)
+        reset_sequences(Reference)
         # Links between pages are checked once every page exists.
         for page in pages:
             with reporting(page.doc.path):
@@ -120,13 +135,25 @@ class Importer:
         for doc in self.documents["urgent-help"]:
             with reporting(doc.path):
                 self.import_urgent_help(doc)
-        # Rows were inserted with their ids; PostgreSQL's sequences must move past them.
-        models = [Article, Treatment, Reference]
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(statement)
+        reset_sequences(UrgentHelp)  # created as pk 1
         if self.media:
-            transaction.on_commit(self.copy_media)
+            transaction.on_commit(lambda: images.store(self.media))
+
+    def import_pages(self):
+        """Treatments then articles, in file order; but every file with an id is saved first.
+        A page saved without one takes the next id its table hands out, which could be an id
+        a later file claims; and PostgreSQL's sequences do not move past ids given to them,
+        so they are moved before any page is saved without an id."""
+        docs = [(doc, Treatment) for doc in self.documents["treatment"]]
+        docs += [(doc, Article) for doc in self.documents["article"]]
+        pages = {}
+        for with_id in (True, False):
+            for index, (doc, model) in enumerate(docs):
+                if (doc.data["id"] is not None) == with_id:
+                    pages[index] = self.import_page(doc, model)
+            if with_id:
+                reset_sequences(Treatment, Article)
+        return [pages[index] for index in range(len(docs))]
 
     def count(self, created, changed):
         self.counts["created" if created else "changed" if changed else "unchanged"] += 1
@@ -300,7 +327,7 @@ class Importer:
                 raise Problem(f"figure image {name} is longer than {max_length} characters")
             # Even for unchanged figures: a site that lost its media gets the images back.
             if name not in self.media and not default_storage.exists(name):
-                self.media[name] = self.clean_image(name)
+                self.media[name] = images.clean_image(self.root, name)
         wanted = sorted(tuple(figure[key] for key in FIGURE_KEYS) for figure in figures)
         current = [(f.number, f.image.name, f.alt_text, f.caption) for f in article.figures.all()]
         if current == wanted:
@@ -308,7 +335,7 @@ class Importer:
         article.figures.all().delete()
         for values in wanted:
             fields = dict(zip(FIGURE_KEYS, values, strict=True))
-            width, height = self.image_size(fields["image"])
+            width, height = images.image_size(fields["image"], self.media)
             # Given its size, a Figure never opens its image, which may not be in storage yet;
             # cleaning the image field would open it (its name was checked on reading).
             figure = Figure(article=article, width=width, height=height, **fields)
@@ -318,43 +345,6 @@ class Importer:
                 raise Problem(f"figure {fields['number']}: {describe(error)}") from None
             figure.save()
         return True
-
-    def image_size(self, name):
-        if name in self.media:
-            return get_image_dimensions(self.media[name])
-        with default_storage.open(name) as image:
-            size = get_image_dimensions(image)
-        if None in size:
-            raise Problem(f"figure image {name} on this site is not an image")
-        return size
-
-    def clean_image(self, name):
-        """The image from the directory, re-encoded as every upload is (articles/uploads.py):
-        files in an export may have been edited since the site wrote them."""
-        source = self.root / MEDIA_DIR / name
-        if not source.is_file():
-            raise Problem(
-                f"figure image {name} is neither in the site's media nor in "
-                f"{MEDIA_DIR}/{name} of the directory"
-            )
-        with source.open("rb") as upload:
-            try:
-                image = uploads.clean_image(File(upload))
-            except ValidationError as error:
-                raise Problem(f"{MEDIA_DIR}/{name}: {describe(error)}") from None
-        extension = posixpath.splitext(name)[1].lower().lstrip(".")
-        if {"jpeg": "jpg"}.get(extension, extension) != image.extension:
-            raise Problem(
-                f"{MEDIA_DIR}/{name} is a {image.extension.upper()} image: its name "
-                f"must end in .{image.extension}"
-            )
-        return image
-
-    def copy_media(self):
-        # Kept under the names the pages use; nothing else in storage is overwritten.
-        for name, image in self.media.items():
-            if not default_storage.exists(name):
-                default_storage.save(name, image)
 
     def validate(self, page):
         obj = page.obj

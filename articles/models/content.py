@@ -25,7 +25,11 @@ MARKER_HELP = (
 class Series(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
-    description = MarkdownxField(blank=True, help_text="Markdown. Shown on the series page.")
+    description = MarkdownxField(
+        blank=True,
+        validators=[markdown.validate_markdown],
+        help_text="Markdown. Shown on the series page.",
+    )
     description_html = models.TextField(editable=False, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -61,11 +65,14 @@ class Treatment(Publishable):
     slug = models.SlugField(max_length=200, unique=True)
     category = models.CharField(max_length=32, choices=Category.choices)
     summary = MarkdownxField(
-        help_text="Markdown. Shown on the treatment's page and in every article that lists it."
+        validators=[markdown.validate_markdown],
+        help_text="Markdown. Shown on the treatment's page and in every article that lists it.",
     )
     summary_html = models.TextField(editable=False, blank=True)
     body = MarkdownxField(
-        blank=True, help_text="Markdown. Optional longer text, shown on the treatment's page only."
+        blank=True,
+        validators=[markdown.validate_markdown],
+        help_text="Markdown. Optional longer text, shown on the treatment's page only.",
     )
     body_html = models.TextField(editable=False, blank=True)
     ordering = models.PositiveIntegerField(
@@ -107,7 +114,7 @@ class Article(Publishable):
         help_text="One or two plain sentences. Shown under the title and used as the page's "
         "description in search results.",
     )
-    body = MarkdownxField(help_text=MARKER_HELP)
+    body = MarkdownxField(validators=[markdown.validate_markdown], help_text=MARKER_HELP)
     body_html = models.TextField(editable=False, blank=True)
     treatments = models.ManyToManyField(
         Treatment, through="ArticleTreatment", related_name="articles", blank=True

@@ -7,13 +7,19 @@ from markdownx.models import MarkdownxField
 from .. import markdown
 
 CACHE_KEY = "urgent-help:v1"
+# Edits delete the key at once; the expiry only bounds how long an edit made while a shared
+# cache was unreachable could go unseen. Crisis numbers must never stay wrong for long.
+CACHE_TIMEOUT = 5 * 60
 
 
 class UrgentHelp(models.Model):
     """One row: the callout every public page shows. It can be edited, never removed."""
 
     title = models.CharField(max_length=100, default="Need help now?")
-    text = MarkdownxField(help_text="Markdown. What to do now if someone is in danger.")
+    text = MarkdownxField(
+        validators=[markdown.validate_markdown],
+        help_text="Markdown. What to do now if someone is in danger.",
+    )
     text_html = models.TextField(editable=False, blank=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -23,6 +29,8 @@ class UrgentHelp(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(pk=1), name="urgenthelp_single_row")
         ]
+
+    last_seen = None
 
     def __str__(self):
         return self.title
@@ -41,7 +49,9 @@ class UrgentHelp(models.Model):
             callout = cls.objects.filter(pk=1).first()
             helplines = list(Helpline.objects.all()) if callout else []
             cached = (callout, helplines)
-            cache.set(CACHE_KEY, cached, None)
+            cache.set(CACHE_KEY, cached, CACHE_TIMEOUT)
+        # Kept by this process for the page it shows while the database is down (health.py).
+        UrgentHelp.last_seen = cached
         return cached
 
 

@@ -1,6 +1,7 @@
 import shutil
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
@@ -19,6 +20,13 @@ from articles.models import (
 )
 
 PEOPLE = ("author__user", "reviewer__user")
+MARKER_TEXT = (
+    "Written by `manage.py export_markdown`. `export_markdown --replace` replaces the export in "
+    "this folder only while this file is here.\n"
+)
+# An export there would mix with, or with --replace remove, the site's own files: its source
+# has an articles/ folder and its uploads a media/ one.
+SITE_FOLDERS = ("BASE_DIR", "MEDIA_ROOT", "STATIC_ROOT")
 
 
 class Command(BaseCommand):
@@ -35,14 +43,22 @@ class Command(BaseCommand):
             action="store_true",
             help="Replace an earlier export in DIRECTORY: its series/, articles/, treatments/, "
             "media/ and urgent-help.md are removed first (so renamed pages leave no stale "
-            "file); other files there, such as .git, are kept.",
+            f"file), but only beside the {files.EXPORT_MARKER} file every export writes; other "
+            "files there, such as .git, are kept.",
         )
 
     def handle(self, directory, replace=False, **options):
         root = Path(directory)
+        check_not_site_folder(root)
         previous = [root / name for name in files.EXPORT_PATHS if (root / name).exists()]
+        names = ", ".join(path.name for path in previous)
+        if previous and not (root / files.EXPORT_MARKER).is_file():
+            raise CommandError(
+                f"{root} holds {names} but no {files.EXPORT_MARKER} file, so they were not "
+                "written by export_markdown (or by a version before exports were marked) and "
+                "are not removed. Export into an empty or new directory."
+            )
         if previous and not replace:
-            names = ", ".join(path.name for path in previous)
             raise CommandError(
                 f"{root} already holds an export ({names}). Add --replace to replace it, or "
                 "choose another directory."
@@ -52,6 +68,9 @@ class Command(BaseCommand):
                 shutil.rmtree(path)
             else:
                 path.unlink()
+        root.mkdir(parents=True, exist_ok=True)
+        # First, so that an export cut short can still be replaced.
+        (root / files.EXPORT_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         count = 0
         for name, text in documents():
             target = root / name
@@ -79,6 +98,23 @@ class Command(BaseCommand):
             target.write_bytes(data)
             copied += 1
         return copied
+
+
+def check_not_site_folder(root):
+    """Refuse the project folder, its media and static roots, and any folder above them."""
+    resolved = root.resolve()
+    for setting in SITE_FOLDERS:
+        value = getattr(settings, setting, None)
+        if not value:
+            continue
+        folder = Path(value).resolve()
+        if resolved == folder or resolved in folder.parents:
+            where = "is" if resolved == folder else "holds"
+            raise CommandError(
+                f"{root} {where} the site's {setting} ({folder}): an export there could "
+                "overwrite or remove the site's own files. Export into a directory of its own, "
+                "outside it."
+            )
 
 
 def documents():

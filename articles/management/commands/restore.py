@@ -3,7 +3,7 @@ import tempfile
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import backups
+from articles import backup_archive, backups
 
 SUMMARY = (
     "articles.series",
@@ -16,9 +16,9 @@ SUMMARY = (
 
 class Command(BaseCommand):
     help = (
-        "Load a backup made by `manage.py backup` into an empty, migrated database and put its "
-        "uploaded files back, in one transaction; then clear the page cache. A database that "
-        "already has content is refused."
+        "Load a backup made by `manage.py backup` into an empty, migrated database in one "
+        "transaction, clear the page cache, then store the uploaded files the storage lacks. A "
+        "database that already has content is refused; stored files are never replaced."
     )
 
     def add_arguments(self, parser):
@@ -28,9 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, database="default", **options):
         with tempfile.TemporaryDirectory(prefix="trdsite-restore-") as root:
             try:
-                backup = backups.read_backup(file, root)
+                backup = backup_archive.read_backup(file, root)
                 notes = backups.restore_backup(backup, using=database)
-            except backups.BackupError as error:
+            except backup_archive.BackupError as error:
                 raise CommandError(str(error)) from error
         for note in notes:
             self.stdout.write(self.style.WARNING(note))
