@@ -89,6 +89,15 @@ def seeded(db):
     return Article.objects.get(slug="what-is-treatment-resistant-depression")
 
 
+@pytest.fixture
+def content(seeded):
+    """For the Markdown export and import tests: the seed plus pages using every editorial
+    field (tests/markdown_exports.py)."""
+    from tests.markdown_exports import make_content
+
+    return make_content()
+
+
 def make_staff(username, group, first_name=""):
     user = get_user_model().objects.create_user(
         username, password="example-password", is_staff=True, first_name=first_name
