@@ -101,10 +101,12 @@ def cacheable(request):
 
 
 def page_address(request):
+    if not request.META.get("QUERY_STRING"):
+        return request.path  # most requests: no query to parse
     parameters = sorted(
         (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
     )
-    return f"{request.path}?{urlencode(parameters)}"
+    return f"{request.path}?{urlencode(parameters)}" if parameters else request.path
 
 
 def storable(response):
