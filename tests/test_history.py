@@ -73,13 +73,13 @@ def test_history_page_lists_versions(editor_client, draft):
     assert "Compare" in html or "compare" in html
 
 
-def test_revert_to_an_earlier_revision(editor_client, draft):
-    save_via_admin(editor_client, draft, title="Example original")
-    save_via_admin(editor_client, draft, title="Example mistake", body="Oops.")
+def test_revert_to_an_earlier_revision(publisher_client, draft):
+    save_via_admin(publisher_client, draft, title="Example original")
+    save_via_admin(publisher_client, draft, title="Example mistake", body="Oops.")
     original = Version.objects.get_for_object(draft)[1]
     url = reverse("admin:articles_article_revision", args=[draft.pk, original.pk])
 
-    response = editor_client.post(url, form_data(editor_client.get(url)))
+    response = publisher_client.post(url, form_data(publisher_client.get(url)))
 
     assert response.status_code == 302, form_errors(response)
     draft.refresh_from_db()

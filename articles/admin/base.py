@@ -15,6 +15,7 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from .. import readability, search
 from ..models import Status
+from .history import GuardedHistoryMixin
 
 
 def edit_token(obj):
@@ -82,9 +83,13 @@ class EditorialForm(forms.ModelForm):
         )
 
 
-class MarkdownAdmin(CompareVersionAdmin):
+class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
     """Markdown fields get the markdownx editor with its live preview; every save records a
-    revision (django-reversion) that the history page can diff and revert to."""
+    revision (django-reversion) that the history page can diff and, for those who may publish,
+    restore."""
+
+    # Series have no publish permission of their own: they go live with their articles.
+    publish_permission = "articles.publish_article"
 
     form = EditorialForm
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
@@ -114,6 +119,9 @@ class MarkdownAdmin(CompareVersionAdmin):
         entry = super().log_change(request, obj, message)
         self._note_revision(request)
         return entry
+
+    def can_publish(self, request):
+        return request.user.has_perm(self.publish_permission)
 
     @staticmethod
     def _note_revision(request):
