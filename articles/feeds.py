@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
@@ -8,11 +9,11 @@ FEED_SIZE = 50
 
 
 class ArticlesFeed(Feed):
-    title = "Curing Depression"
+    title = settings.SITE_NAME
     link = reverse_lazy("articles:home")
     description = (
-        "New articles of Curing Depression, a series explaining treatment-resistant depression "
-        "(TRD) and its treatments."
+        f"New articles of {settings.SITE_NAME}, a series explaining treatment-resistant "
+        "depression (TRD) and its treatments."
     )
 
     def items(self):

@@ -322,6 +322,18 @@ def markdown_cited_ids(text):
     return {int(number) for number in CITE_RE.findall(text)}
 
 
+def missing_citations(text, listed_ids):
+    """The `[[cite N]]` in Markdown whose source N is not among `listed_ids`, as written
+    ("[[cite 3]], [[cite 5]]"); "" when every citation has its source."""
+    return ", ".join(f"[[cite {n}]]" for n in sorted(markdown_cited_ids(text) - set(listed_ids)))
+
+
+def missing_figures(text, numbers):
+    """The `[[figure N]]` lines in Markdown with no figure N among `numbers`, as written; ""
+    when every marker has its figure."""
+    return ", ".join(f"[[figure {n}]]" for n in sorted(marker_figure_numbers(text) - set(numbers)))
+
+
 def fill_inline(html, urls, source_numbers):
     """Fill link and citation slots for readers.
 

@@ -48,6 +48,11 @@ def uses_postgres():
     return connection.vendor == "postgresql"
 
 
+def websearch(text):
+    """A PostgreSQL full-text query in `websearch` syntax ("quoted phrases", -not, or)."""
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
 def index(page):
     """Refresh the stored search vector of a saved page (PostgreSQL only)."""
     index_all(type(page).objects.filter(pk=page.pk))
@@ -72,7 +77,7 @@ def ranked_ids(query):
     for model in (Article, Treatment):
         queryset = model.objects.published()
         if uses_postgres():
-            search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+            search_query = websearch(query)
             rows = (
                 queryset.filter(search_vector=search_query)
                 .annotate(rank=SearchRank(F("search_vector"), search_query))
@@ -126,7 +131,7 @@ def load(matches, query):
         if model is Article:
             queryset = queryset.select_related("series")
         if uses_postgres():
-            search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+            search_query = websearch(query)
             queryset = queryset.annotate(
                 headline=SearchHeadline(
                     "plain_text",

@@ -1,114 +1,25 @@
-from dataclasses import replace
-from itertools import groupby
+"""Readers' pages: thin generic views over `published()`; page assembly is in `pages`."""
 
 from django.conf import settings
-from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, When
-from django.http import HttpResponseBadRequest
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, When
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
-from markdownx.views import ImageUploadView, MarkdownifyView
 
 from . import markdown, search, structured_data
-from .cache import is_reader_request
-from .forms import EditorImageForm
-from .models import (
-    Article,
-    ArticleReference,
-    ArticleTreatment,
-    Series,
-    Treatment,
-    TreatmentReference,
+from .models import Article, ArticleReference, Series, Treatment, TreatmentReference
+from .pages import (
+    CATEGORY_ORDER,
+    discussed_in,
+    group_by_category,
+    is_reader_request,
+    neighbour,
+    page_context,
+    published_treatment_links,
+    site_url_for,
+    with_neighbours,
 )
-
-NEIGHBOUR_FIELDS = ("number", "title", "slug")
-
-
-def published_treatment_links():
-    """An article's treatment list as readers see it: published treatments, in the editor's
-    order, fetched in one query however many there are."""
-    return Prefetch(
-        "treatment_links",
-        queryset=ArticleTreatment.objects.filter(
-            treatment__in=Treatment.objects.published()
-        ).select_related("treatment"),
-        to_attr="public_treatment_links",
-    )
-
-
-def with_neighbours(queryset):
-    """Annotate each article with its previous and next published article in the series, in the
-    same query."""
-    siblings = Article.objects.published().filter(series=OuterRef("series"))
-    before = siblings.filter(number__lt=OuterRef("number")).order_by("-number")
-    after = siblings.filter(number__gt=OuterRef("number")).order_by("number")
-    annotations = {}
-    for name, neighbours in (("previous", before), ("next", after)):
-        for field in NEIGHBOUR_FIELDS:
-            annotations[f"{name}_{field}"] = Subquery(neighbours.values(field)[:1])
-    return queryset.annotate(**annotations)
-
-
-def neighbour(article, name):
-    """The annotated neighbour as an unsaved Article (enough for its link), or None."""
-    values = {field: getattr(article, f"{name}_{field}", None) for field in NEIGHBOUR_FIELDS}
-    return Article(**values) if values["slug"] else None
-
-
-def public_link_urls(*htmls):
-    """Addresses of the public pages that internal links in these HTML fragments point at: one
-    query per kind of page linked, none when nothing is linked."""
-    wanted = {kind: set() for kind in markdown.LINK_KINDS}
-    for html in htmls:
-        for kind, ids in markdown.linked_ids(html).items():
-            wanted[kind] |= ids
-    urls = {}
-    for kind, model in (("article", Article), ("treatment", Treatment)):
-        if wanted[kind]:
-            rows = model.objects.published().filter(pk__in=wanted[kind]).values_list("pk", "slug")
-            urls.update({(kind, pk): model.path_for_slug(slug) for pk, slug in rows})
-    return urls
-
-
-def page_context(page, *, treatments=(), figures=(), references=()):
-    """What an article or treatment page shows, slots filled. Shared by the public views and the
-    editors' preview, so a preview is exactly the page readers get."""
-    source_numbers = {reference.pk: number for number, reference in enumerate(references, 1)}
-    if isinstance(page, Article):
-        parts = page.body_parts(list(treatments), list(figures))
-        htmls = [part.html for part in parts] + [t.summary_html for t in treatments]
-    else:
-        parts = []
-        htmls = [page.summary_html, page.body_html]
-    urls = public_link_urls(*htmls)
-
-    def fill(html, numbers=source_numbers):
-        return markdown.fill_inline(html, urls, numbers)
-
-    for treatment in treatments:
-        # Citations in a summary belong to the treatment's own Sources, shown on its page.
-        treatment.summary_filled = fill(treatment.summary_html, {})
-    return {
-        "body_parts": [replace(part, html=fill(part.html)) for part in parts],
-        "summary_filled": fill(page.summary_html) if isinstance(page, Treatment) else "",
-        "body_filled": fill(page.body_html) if isinstance(page, Treatment) else "",
-        "treatments": list(treatments),
-        "references": list(references),
-    }
-
-
-CATEGORY_ORDER = Treatment.Category.values
-
-
-def group_by_category(treatments):
-    order = {value: index for index, value in enumerate(CATEGORY_ORDER)}
-    ordered = sorted(treatments, key=lambda t: (order[t.category], t.ordering, t.name))
-    return [
-        (Treatment.Category(category).label, list(items))
-        for category, items in groupby(ordered, key=lambda t: t.category)
-    ]
 
 
 class PublicContentMixin:
@@ -207,7 +118,7 @@ class ArticleDetailView(PublicContentMixin, DetailView):
             structured_data.breadcrumbs(
                 site_url,
                 [
-                    ("Curing Depression", reverse("articles:home")),
+                    (settings.SITE_NAME, reverse("articles:home")),
                     (article.series.title, article.series.get_absolute_url()),
                     (f"#{article.number} {article.title}", article.get_absolute_url()),
                 ],
@@ -243,7 +154,6 @@ class TreatmentListView(ListView):
 
 class TreatmentDetailView(PublicContentMixin, DetailView):
     model = Treatment
-    articles_per_page = 50
 
     def get_queryset(self):
         return (
@@ -266,22 +176,13 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
             structured_data.breadcrumbs(
                 site_url,
                 [
-                    ("Curing Depression", reverse("articles:home")),
+                    (settings.SITE_NAME, reverse("articles:home")),
                     ("Treatments", reverse("articles:treatment_list")),
                     (treatment.name, treatment.get_absolute_url()),
                 ],
             ),
         )
-        discussed_in = (
-            Article.objects.published()
-            .for_lists()
-            .filter(treatment_links__treatment=treatment)
-            .select_related("series")
-            .order_by("series__title", "number")
-        )
-        page = Paginator(discussed_in, self.articles_per_page).get_page(
-            self.request.GET.get("page")
-        )
+        page = discussed_in(treatment, self.request.GET.get("page"))
         return super().get_context_data(
             json_ld=json_ld, description=description, page_obj=page, **context, **kwargs
         )
@@ -300,29 +201,3 @@ class SearchView(TemplateView):
             page.results = search.load(list(page.object_list), query)
         capped = page is not None and page.paginator.count >= search.MAX_RESULTS
         return super().get_context_data(query=query, page=page, capped=capped, **kwargs)
-
-
-def site_url_for(request):
-    return f"{request.scheme}://{settings.SITE_DOMAIN}"
-
-
-class StaffOnlyMixin(UserPassesTestMixin):
-    """The editor's endpoints answer signed-in staff only: anyone else gets 403, never a
-    rendered preview or a stored file."""
-
-    raise_exception = True
-
-    def test_func(self):
-        return self.request.user.is_active and self.request.user.is_staff
-
-
-class EditorPreviewView(StaffOnlyMixin, MarkdownifyView):
-    def post(self, request, *args, **kwargs):
-        if "content" not in request.POST:
-            return HttpResponseBadRequest("Nothing to preview: the request had no content.")
-        return super().post(request, *args, **kwargs)
-
-
-class EditorImageUploadView(StaffOnlyMixin, ImageUploadView):
-    form_class = EditorImageForm
-    http_method_names = ["post"]

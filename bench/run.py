@@ -158,7 +158,7 @@ def queries_per_request(env):
         "from django.test import Client\n"
         "from django.db import connection\n"
         "from django.test.utils import CaptureQueriesContext\n"
-        "from articles.cache import new_generation\n"
+        "from operations.page_cache import new_generation\n"
         f"pages = {PAGES!r}\n"
         "client = Client(HTTP_HOST='127.0.0.1')\n"
         "result = {}\n"

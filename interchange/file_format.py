@@ -66,6 +66,10 @@ class Problem(Exception):
     """What is wrong with a file's content; the caller says which file."""
 
 
+class ImportRefused(Exception):
+    """The import stopped and saved nothing; the message names the file and the reason."""
+
+
 def check_image_name(name):
     """Image names become paths under media/ and in the site's storage: relative, no `..`."""
     parts = name.replace("\\", "/").split("/")

@@ -8,8 +8,9 @@ from django.core.files import File
 from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 
-from .. import uploads
-from . import MEDIA_DIR, Problem
+from articles import uploads
+
+from .file_format import MEDIA_DIR, Problem
 
 
 def clean_image(root, name):

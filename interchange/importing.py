@@ -8,12 +8,11 @@ import reversion
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.storage import default_storage
-from django.core.management.base import CommandError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
-from .. import markdown
-from ..models import (
+from articles import markdown
+from articles.models import (
     Article,
     ArticleTreatment,
     Figure,
@@ -25,7 +24,16 @@ from ..models import (
     Treatment,
     UrgentHelp,
 )
-from . import FIGURE_KEYS, HELPLINE_KEYS, REFERENCE_FIELDS, TIMESTAMP_KEYS, Problem, images
+
+from . import images
+from .file_format import (
+    FIGURE_KEYS,
+    HELPLINE_KEYS,
+    REFERENCE_FIELDS,
+    TIMESTAMP_KEYS,
+    ImportRefused,
+    Problem,
+)
 from .reading import KINDS, Document
 
 
@@ -44,12 +52,12 @@ def reporting(path):
     try:
         yield
     except Problem as problem:
-        raise CommandError(f"{path}: {problem}\nNothing was imported.") from None
+        raise ImportRefused(f"{path}: {problem}\nNothing was imported.") from None
     except ValidationError as error:
-        raise CommandError(f"{path}: {describe(error)}\nNothing was imported.") from None
+        raise ImportRefused(f"{path}: {describe(error)}\nNothing was imported.") from None
     except IntegrityError as error:
         # A rule the checks above missed, or a row saved meanwhile by someone else.
-        raise CommandError(
+        raise ImportRefused(
             f"{path}: the database refused it ({error}).\nNothing was imported."
         ) from error
 
@@ -350,22 +358,20 @@ class Importer:
         obj = page.obj
         # Publishing refuses a page whose clinical review is overdue. A file that publishes a
         # page this site has unpublished is publishing it, so the rule applies, judged against
-        # the status before the import (save() has moved `_loaded` on since). A page new to
+        # the status before the import (the page is already saved). A page new to
         # this site is being restored, not published: it keeps its file's status, as a restore
         # must not depend on today's date, and the only way to pass the rule would be to
         # falsify the review dates.
-        obj._loaded = {**getattr(obj, "_loaded", {}), "status": page.status_before}
         obj.full_clean()
+        if errors := obj.publishing_errors(previous_status=page.status_before):
+            raise ValidationError(errors)
         # The admin's rules for the lists (articles/admin/content.py), for the same reasons.
-        text = "\n".join(getattr(obj, name) for name in obj.markdown_fields)
         listed = {link.reference_id for link in obj.source_links.all()}
-        if missing := sorted(markdown.markdown_cited_ids(text) - listed):
-            names = ", ".join(f"[[cite {number}]]" for number in missing)
+        if names := markdown.missing_citations(obj.markdown_text(), listed):
             raise Problem(f"the text cites {names}, but sources does not list it")
         if isinstance(obj, Article):
             numbers = {figure.number for figure in obj.figures.all()}
-            if missing := sorted(markdown.marker_figure_numbers(obj.body) - numbers):
-                names = ", ".join(f"[[figure {number}]]" for number in missing)
+            if names := markdown.missing_figures(obj.body, numbers):
                 raise Problem(f"the body places {names}, but figures has no such number")
 
     def import_urgent_help(self, doc):

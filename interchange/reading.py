@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import yaml
-from django.core.management.base import CommandError
 from django.utils import timezone
 
-from ..models import Status
-from . import (
+from articles.models import Status
+
+from .file_format import (
     ARTICLE_KEYS,
     ARTICLES_DIR,
     FIGURE_KEYS,
@@ -23,6 +23,7 @@ from . import (
     TREATMENTS_DIR,
     URGENT_HELP_FILE,
     URGENT_HELP_KEYS,
+    ImportRefused,
     Problem,
     check_image_name,
 )
@@ -259,9 +260,9 @@ def read_directory(root):
                 problems.append(f"{name}: {problem}")
     problems += cross_file_problems(documents)
     if problems:
-        raise CommandError("\n".join([*problems, "Nothing was imported."]))
+        raise ImportRefused("\n".join([*problems, "Nothing was imported."]))
     if not documents:
-        raise CommandError(f"{root} holds no series/, articles/, treatments/ or urgent-help.md.")
+        raise ImportRefused(f"{root} holds no series/, articles/, treatments/ or urgent-help.md.")
     return documents
 
 

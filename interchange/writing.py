@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import yaml
 
-from . import (
+from .file_format import (
     ARTICLES_DIR,
     HELPLINE_KEYS,
     REFERENCE_FIELDS,

@@ -1,4 +1,4 @@
-"""The backup archive: what `manage.py backup` writes (articles/backups.py) and how an archive
+"""The backup archive: what `manage.py backup` writes (operations/backups.py) and how an archive
 is read and checked before anything is restored.
 
 An archive is a gzipped tar of

@@ -1,6 +1,6 @@
 """Backups: everything the site holds, in one compressed file, and back into an empty database.
 
-`manage.py backup` writes the archive described in articles/backup_archive.py. Its data is read
+`manage.py backup` writes the archive described in operations/archive.py. Its data is read
 in one transaction: on PostgreSQL a read-only REPEATABLE READ snapshot, so an editor saving
 meanwhile cannot tear it. Its media are read through the storage API, so S3 works as well as
 the file system.
@@ -34,7 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from .backup_archive import (
+from .archive import (
     DATA_NAME,
     FORMAT,
     FORMAT_VERSION,
@@ -282,9 +282,9 @@ def check_counts(backup, using):
 
 
 def rebuild_derived(using):
-    from . import search
-    from .apps import sync_site
-    from .models import Article, Treatment
+    from articles import search
+    from articles.models import Article, Treatment
+    from articles.site_domain import sync_site
 
     # A backup made on SQLite has no search vectors; PostgreSQL search needs them.
     for model in (Article, Treatment):
@@ -340,8 +340,9 @@ def store_media(backup, names):
 
 def clear_caches():
     """What `save()` would have invalidated: loaddata saves rows raw, past those methods."""
-    from .cache import new_generation
-    from .models import site
+    from articles.models import urgent_help
+
+    from .page_cache import new_generation
 
     new_generation()
-    cache.delete(site.CACHE_KEY)
+    cache.delete(urgent_help.CACHE_KEY)

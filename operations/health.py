@@ -10,14 +10,14 @@ import logging
 import sys
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.defaults import server_error as django_server_error
 
-from .models import site
+from articles.models.urgent_help import CACHE_KEY, UrgentHelp
 
 logger = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ def database_ok():
 
 
 def cache_ok():
-    # The cache backend hides Redis errors (trdsite.cache), so check by a round trip; a file
-    # cache on a full or read-only disk raises instead.
+    # The cache backend hides Redis errors (operations.cache_backend), so check by a round
+    # trip; a file cache on a full or read-only disk raises instead.
     key, token = "readyz", uuid.uuid4().hex
     try:
         cache.set(key, token, 10)
@@ -86,9 +86,14 @@ class HealthCheckMiddleware:
 def service_unavailable(request):
     """The page readers see while the database is down; it needs neither database nor request
     context processors (they read the database), only what the cache may still hold."""
-    callout, helplines = cache.get(site.CACHE_KEY) or site.UrgentHelp.last_seen or (None, [])
+    callout, helplines = cache.get(CACHE_KEY) or UrgentHelp.last_seen or (None, [])
     html = loader.get_template("503.html").render(
-        {"request": request, "urgent_help": callout, "helplines": helplines}
+        {
+            "request": request,
+            "urgent_help": callout,
+            "helplines": helplines,
+            "site_name": settings.SITE_NAME,
+        }
     )
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER)
@@ -106,4 +111,7 @@ def server_error(request):
         except Exception:  # the friendly page must never turn into a traceback
             logger.exception("The 503 page failed")
             return HttpResponse("Service unavailable\n", status=503, content_type="text/plain")
-    return django_server_error(request)
+    # As Django's own handler: no request context processors (they may be what failed).
+    return HttpResponseServerError(
+        loader.get_template("500.html").render({"site_name": settings.SITE_NAME})
+    )

@@ -24,6 +24,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from articles.pages import is_reader_request
+
 GENERATION_KEY = "pages:generation"
 # A generation also ends after this many seconds, so an edit whose new generation never reached
 # a shared cache that was briefly unreachable is shown within minutes, not a day.
@@ -38,7 +40,7 @@ SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
 
 def next_scheduled_change():
     """When the next published-but-future page goes public, or None."""
-    from .models import Article, Status, Treatment
+    from articles.models import Article, Status, Treatment
 
     now = timezone.now()
     soonest = [
@@ -85,11 +87,6 @@ def content_changed(**kwargs):
         return
     new_generation()
     transaction.on_commit(new_generation)
-
-
-def is_reader_request(request):
-    """Anonymous, so the response is the same for everyone: no session cookie at all."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 def cacheable(request):

@@ -8,8 +8,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.markdown_files.reading import split
-from articles.markdown_files.writing import dump
 from articles.models import (
     Article,
     ArticleReference,
@@ -24,6 +22,8 @@ from articles.models import (
     TreatmentReference,
     UrgentHelp,
 )
+from interchange.reading import split
+from interchange.writing import dump
 from tests.conftest import add_treatments, make_article, make_figure, make_treatment
 
 EVERY_MODEL = (

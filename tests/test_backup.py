@@ -21,7 +21,6 @@ from django.db import transaction
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import backup_archive, backups
 from articles.models import (
     Article,
     ArticleReference,
@@ -33,6 +32,8 @@ from articles.models import (
     UrgentHelp,
 )
 from articles.sitemaps import SITEMAPS
+from operations import archive as backup_archive
+from operations import backups
 
 from .conftest import make_figure, make_staff, png_bytes
 

@@ -180,7 +180,7 @@ def test_a_generation_ends_by_itself(site, monkeypatch):
     bounded: the one there expires on its own."""
     import time
 
-    from articles import cache as page_cache
+    from operations import page_cache
 
     monkeypatch.setattr(page_cache, "GENERATION_TTL", 1)
     first = page_cache.new_generation()[0]

@@ -8,9 +8,6 @@ from django.core.management.color import no_style
 from django.db import connection
 from reversion.models import Version
 
-from articles import markdown_files as files
-from articles.markdown_files.reading import split
-from articles.markdown_files.writing import dump
 from articles.models import (
     Article,
     Person,
@@ -18,6 +15,9 @@ from articles.models import (
     Status,
     Treatment,
 )
+from interchange import file_format as files
+from interchange.reading import split
+from interchange.writing import dump
 from tests.markdown_exports import (
     DRAFT,
     EVERY_MODEL,

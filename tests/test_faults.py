@@ -107,7 +107,7 @@ def test_redis_down_serves_from_the_database(reader, seeded, settings, caplog):
     proxy = TcpProxy(REDIS)
     proxy.restore()
     shared = {
-        "BACKEND": "trdsite.cache.FailSafeRedisCache",
+        "BACKEND": "operations.cache_backend.FailSafeRedisCache",
         "LOCATION": f"redis://127.0.0.1:{proxy.port}/15",
         "KEY_PREFIX": f"trdsite-test-{uuid.uuid4().hex}",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 0},
@@ -116,7 +116,7 @@ def test_redis_down_serves_from_the_database(reader, seeded, settings, caplog):
     try:
         assert reader.get(ARTICLE).status_code == 200
         proxy.cut()
-        with caplog.at_level(logging.WARNING, logger="trdsite.cache"):
+        with caplog.at_level(logging.WARNING, logger="operations.cache_backend"):
             response = reader.get(ARTICLE)
             assert response.status_code == 200
             assert "Treatment Resistant Depression" in response.content.decode()
@@ -172,12 +172,12 @@ def test_a_real_instance_survives_postgresql_going_away_and_coming_back(tmp_path
 def test_pages_keep_serving_when_the_generation_ends_while_the_database_is_down(reader, seeded):
     from django.core.cache import cache
 
-    from articles.cache import GENERATION_KEY
-    from articles.models import site
+    from articles.models import urgent_help
+    from operations.page_cache import GENERATION_KEY
 
     assert reader.get(ARTICLE).status_code == 200
     cache.delete(GENERATION_KEY)  # as when it expires
-    cache.delete(site.CACHE_KEY)
+    cache.delete(urgent_help.CACHE_KEY)
     with database_down():
         assert reader.get(ARTICLE).status_code == 200  # the generation this process last used
         response = reader.get("/search/?q=ketamine")

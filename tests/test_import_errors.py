@@ -8,13 +8,13 @@ from django.core.management import CommandError
 from django.db import IntegrityError
 from PIL import Image
 
-from articles.markdown_files.reading import split
 from articles.models import (
     Article,
     Series,
     Status,
     Treatment,
 )
+from interchange.reading import split
 from tests.markdown_exports import (
     DRAFT,
     SEED_SLUG,

@@ -2,8 +2,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from articles.cache import new_generation
 from articles.models import Helpline, UrgentHelp
+from operations.page_cache import new_generation
 
 from .admin_forms import form_data, form_errors
 

@@ -2,8 +2,8 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from articles.cache import new_generation
 from articles.models import Status
+from operations.page_cache import new_generation
 
 from .conftest import add_treatments, make_article, make_figure, make_treatment
 

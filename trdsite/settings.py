@@ -51,6 +51,8 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The site's name, as readers see it in titles, feeds and structured data.
+SITE_NAME = "Curing Depression"
 # The public host name, used for absolute links in feeds, sitemaps and structured data.
 SITE_DOMAIN = os.environ.get("SITE_DOMAIN") or ("127.0.0.1:8000" if DEBUG else ALLOWED_HOSTS[0])
 
@@ -70,23 +72,25 @@ INSTALLED_APPS = [
     "reversion_compare",
     "axes",
     "articles",
+    "interchange",
+    "operations",
 ]
 
 SITE_ID = 1
 
 MIDDLEWARE = [
     # /healthz and /readyz for load balancers, before the host check and the HTTPS redirect.
-    "articles.health.HealthCheckMiddleware",
+    "operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Policy headers go on every response, including pages served from the page cache.
-    "articles.security.ContentSecurityPolicyMiddleware",
+    "operations.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 304 Not Modified for a matching ETag, on cached and fresh pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     # Readers' pages straight from the cache, before sessions, auth and the database.
-    "articles.cache.PageCacheMiddleware",
+    "operations.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -134,8 +138,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "default" holds what every process that serves the site must agree on: the content's current
-# generation (articles.cache) and shared fragments, so an edit made through one process is seen
-# by all at once. Redis, shared by every instance, when REDIS_URL is set; else files on this
+# generation (operations.page_cache) and shared fragments, so an edit made through one process is
+# seen by all at once. Redis, shared by every instance, when REDIS_URL is set; else files on this
 # machine, shared by its gunicorn workers. "pages" holds rendered pages under keys that carry the
 # generation, so they can never be stale: Redis too when there is one, else each process's own
 # memory (the fastest hit, and no page bytes on disk).
@@ -144,7 +148,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis backend; while Redis is down, pages come from the database.
-            "BACKEND": "trdsite.cache.FailSafeRedisCache",
+            "BACKEND": "operations.cache_backend.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "trdsite"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 5},
@@ -212,7 +216,7 @@ if AWS_STORAGE_BUCKET_NAME:
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The editor's live preview and image upload. They are mounted under /admin/ and only answer
-# signed-in staff (articles.views); the preview uses the same pipeline as public pages.
+# signed-in staff (articles.admin.markdownx); the preview uses the same pipeline as public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
@@ -242,7 +246,7 @@ if not DEBUG:
 
 # Content-Security-Policy (django-csp). Readers' pages run no script of ours and no inline code
 # at all; images come from this site (uploads included) or the media domain. The admin relaxes
-# styles only: articles.security.
+# styles only: operations.security.
 def media_origins():
     """Where uploaded images are served from, when that is not this site: object storage."""
     if not AWS_STORAGE_BUCKET_NAME:
@@ -296,7 +300,7 @@ AXES_RESET_ON_SUCCESS = True
 # a proxy in front sets to it (deploy/nginx.conf: X-Real-IP). Behind a proxy without it, every
 # sign-in comes from the proxy's address, and anyone could pause an editor's sign-in.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
-AXES_CLIENT_IP_CALLABLE = "articles.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "operations.security.client_ip"
 
 LOGGING = {
     "version": 1,

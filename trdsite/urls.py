@@ -5,15 +5,15 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles.admin.markdownx import EditorImageUploadView, EditorPreviewView
 from articles.sitemaps import SITEMAPS
-from articles.views import EditorImageUploadView, EditorPreviewView
 
-admin.site.site_header = "Curing Depression editors"
-admin.site.site_title = "Curing Depression admin"
+admin.site.site_header = f"{settings.SITE_NAME} editors"
+admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Content"
 
 # A database that can't be reached answers a friendly 503 rather than the 500 page.
-handler500 = "articles.health.server_error"
+handler500 = "operations.health.server_error"
 
 urlpatterns = [
     # Before admin.site.urls, whose catch-all would otherwise answer these paths.

@@ -1,4 +1,5 @@
-"""The editors' admin: content admins in `content`, shared behaviour in `base`, the preview and
-the review queue in `review`, the urgent-help callout in `site`."""
+"""The editors' admin: content admins in `content`, shared behaviour in `base`, history views in
+`history`, the preview and the review queue in `review`, the urgent-help callout in
+`urgent_help`, and the Markdown editor's own endpoints in `markdownx`."""
 
-from . import content, site  # noqa: F401 - registers the admins
+from . import content, urgent_help  # noqa: F401 - registers the admins

@@ -3,7 +3,6 @@ lost updates, sign-off for publishing, and the plain-language figures."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.postgres.search import SearchQuery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -151,8 +150,7 @@ class PublishingAdmin(MarkdownAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if search_term and search.uses_postgres():
-            query = SearchQuery(search_term, search_type="websearch", config=search.CONFIG)
-            results = results | queryset.filter(search_vector=query)
+            results = results | queryset.filter(search_vector=search.websearch(search_term))
         return results, may_have_duplicates
 
     def can_publish(self, request):

@@ -76,10 +76,7 @@ class CitedSourcesFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
         }
-        text = "\n".join(getattr(self.instance, name) for name in self.instance.markdown_fields)
-        missing = sorted(markdown.markdown_cited_ids(text) - listed)
-        if missing:
-            names = ", ".join(f"[[cite {number}]]" for number in missing)
+        if names := markdown.missing_citations(self.instance.markdown_text(), listed):
             raise forms.ValidationError(
                 f"The text cites {names}, but that source is not in the Sources list. Add it "
                 "here or remove the citation."
@@ -124,9 +121,7 @@ class FigureInlineFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("number") and not form.cleaned_data.get("DELETE")
         }
         # self.instance already carries the body from the article form being saved.
-        missing = sorted(markdown.marker_figure_numbers(self.instance.body) - kept)
-        if missing:
-            names = ", ".join(f"[[figure {number}]]" for number in missing)
+        if names := markdown.missing_figures(self.instance.body, kept):
             raise forms.ValidationError(
                 f"The body places {names}, but there is no figure with that number. Add the "
                 "figure here or remove the marker from the body."

@@ -1,11 +1,17 @@
+"""The Markdown editor's own endpoints (live preview and image upload), for signed-in staff
+only; routed under /admin/markdownx/ in trdsite/urls.py."""
+
 import posixpath
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.files.storage import default_storage
+from django.http import HttpResponseBadRequest
 from markdownx.forms import ImageForm
+from markdownx.views import ImageUploadView, MarkdownifyView
 
-from .uploads import clean_image
+from ..uploads import clean_image
 
 
 class EditorImageForm(ImageForm):
@@ -23,3 +29,25 @@ class EditorImageForm(ImageForm):
     def save(self, commit=True):
         name = posixpath.join(settings.MARKDOWNX_MEDIA_PATH, self.cleaned_image.name)
         return default_storage.url(default_storage.save(name, self.cleaned_image))
+
+
+class StaffOnlyMixin(UserPassesTestMixin):
+    """The editor's endpoints answer signed-in staff only: anyone else gets 403, never a
+    rendered preview or a stored file."""
+
+    raise_exception = True
+
+    def test_func(self):
+        return self.request.user.is_active and self.request.user.is_staff
+
+
+class EditorPreviewView(StaffOnlyMixin, MarkdownifyView):
+    def post(self, request, *args, **kwargs):
+        if "content" not in request.POST:
+            return HttpResponseBadRequest("Nothing to preview: the request had no content.")
+        return super().post(request, *args, **kwargs)
+
+
+class EditorImageUploadView(StaffOnlyMixin, ImageUploadView):
+    form_class = EditorImageForm
+    http_method_names = ["post"]

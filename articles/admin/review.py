@@ -1,6 +1,6 @@
 """The editors' preview of unsaved changes, and the clinical review queue."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -13,9 +13,8 @@ from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 
 from ..models import Article, ArticleTreatment, Figure, Status, Treatment
-from ..views import page_context
-
-DUE_SOON_DAYS = 90
+from ..pages import discussed_in, page_context
+from ..review_schedule import REVIEW_STATES, review_state
 
 
 class PreviewMixin:
@@ -101,34 +100,13 @@ class PreviewMixin:
             )
             template = "articles/article_detail.html"
         else:
-            discussed_in = Article.objects.published().filter(treatment_links__treatment=obj)
             context.update(
                 treatment=page,
-                page_obj=Paginator(discussed_in.select_related("series") if obj else [], 50).page(
-                    1
-                ),
+                page_obj=discussed_in(obj) if obj else Paginator([], 1).page(1),
                 **page_context(page, references=references),
             )
             template = "articles/treatment_detail.html"
         return TemplateResponse(request, template, context)
-
-
-def review_state(page, today):
-    if not page.last_reviewed:
-        return "unreviewed"
-    if page.next_review_due and page.next_review_due < today:
-        return "overdue"
-    if page.next_review_due and page.next_review_due <= today + timedelta(days=DUE_SOON_DAYS):
-        return "due-soon"
-    return "current"
-
-
-REVIEW_STATES = {
-    "unreviewed": "Not yet clinically reviewed",
-    "overdue": "Review overdue",
-    "due-soon": f"Review due within {DUE_SOON_DAYS} days",
-    "current": "Reviewed, not due yet",
-}
 
 
 def review_queue_view(request):

@@ -8,9 +8,16 @@ from .content import (
     Treatment,
     figure_upload_to,
 )
-from .publishing import Person, Publishable, PublishableQuerySet, Status, review_due_after
-from .site import Helpline, UrgentHelp
+from .publishing import (
+    Person,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    public_now,
+    review_due_after,
+)
 from .sources import ArticleReference, Reference, TreatmentReference
+from .urgent_help import Helpline, UrgentHelp
 
 __all__ = [
     "MARKER_HELP",
@@ -30,5 +37,6 @@ __all__ = [
     "TreatmentReference",
     "UrgentHelp",
     "figure_upload_to",
+    "public_now",
     "review_due_after",
 ]

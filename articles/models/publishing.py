@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .. import markdown, readability, redirects
+from .. import markdown, readability
 
 REVIEW_INTERVAL_YEARS = 3
 
@@ -28,9 +28,15 @@ class Status(models.TextChoices):
 PAGE_TEXT_FIELDS = ("body", "body_html", "plain_text", "search_vector")
 
 
+def public_now(status, publish_at):
+    """The rule for what the public may see: published, and the publish time has passed.
+    `published()` below is the same rule as a query."""
+    return status == Status.PUBLISHED and publish_at is not None and publish_at <= timezone.now()
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, and the publish time has passed."""
+        """What the public may see (`public_now`), as a query."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
 
     def for_lists(self):
@@ -130,29 +136,33 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.render_markdown()
-        loaded = getattr(self, "_loaded", {})
+        # post_save receivers (articles.signals: search index, redirects) still see `loaded`
+        # as it was before this save.
         super().save(*args, **kwargs)
-        from .. import search  # it imports these models
-
-        search.index(self)
-        redirects.slug_saved(self, loaded.get("slug"), was_public=self._was_public(loaded))
         self._loaded = {field.attname: getattr(self, field.attname) for field in self._meta.fields}
 
     def clean(self):
         super().clean()
         # Here as well as in save(): forms validate the constraints before saving.
         self.fill_defaults()
+        errors = self.publishing_errors(previous_status=self.loaded.get("status"))
+        if errors:
+            raise ValidationError(errors)
+
+    def publishing_errors(self, *, previous_status):
+        """{field: message} for each publishing rule this page breaks, judged as a change from
+        a page whose status was `previous_status` (None for a new page)."""
         errors = {}
         if self.reviewer_id and self.reviewer_id == self.author_id:
             errors["reviewer"] = "The medical reviewer must be someone other than the author."
         errors.update(self.link_errors())
-        if self.is_being_published() and self.review_overdue:
+        being_published = self.status == Status.PUBLISHED and previous_status != Status.PUBLISHED
+        if being_published and self.review_overdue:
             errors["status"] = (
                 f"The clinical review was due on {date_format(self.next_review_due)}. Record a "
                 "new review (reviewer and date) before publishing."
             )
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -162,12 +172,18 @@ class Publishable(models.Model):
         return instance
 
     @property
+    def loaded(self):
+        """The row as last loaded from or saved to the database ({} for a new page)."""
+        return getattr(self, "_loaded", {})
+
+    @property
     def is_public(self):
-        return (
-            self.status == Status.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+        return public_now(self.status, self.publish_at)
+
+    @property
+    def was_public(self):
+        """Whether the page as last loaded or saved was public."""
+        return public_now(self.loaded.get("status"), self.loaded.get("publish_at"))
 
     @property
     def reading_minutes(self):
@@ -177,9 +193,9 @@ class Publishable(models.Model):
     def review_overdue(self):
         return self.next_review_due is not None and self.next_review_due < date.today()
 
-    def is_being_published(self):
-        loaded = getattr(self, "_loaded", {})
-        return self.status == Status.PUBLISHED and loaded.get("status") != Status.PUBLISHED
+    def markdown_text(self):
+        """All of the page's Markdown, for checks that look at every field."""
+        return "\n".join(getattr(self, name) for name in self.markdown_fields)
 
     def link_errors(self):
         """Internal links in the Markdown must point at pages that exist."""
@@ -208,15 +224,6 @@ class Publishable(models.Model):
     def set_text(self, *htmls):
         self.plain_text = " ".join(markdown.plain_text(html) for html in htmls).strip()
         self.word_count = len(self.plain_text.split())
-
-    @staticmethod
-    def _was_public(loaded):
-        publish_at = loaded.get("publish_at")
-        return (
-            loaded.get("status") == Status.PUBLISHED
-            and publish_at is not None
-            and publish_at <= timezone.now()
-        )
 
 
 def publishable_indexes(prefix):

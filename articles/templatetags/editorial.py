@@ -2,8 +2,8 @@ from datetime import date, timedelta
 
 from django import template
 
-from ..admin.review import DUE_SOON_DAYS
 from ..models import Article, Status, Treatment
+from ..review_schedule import DUE_SOON_DAYS
 
 register = template.Library()
 

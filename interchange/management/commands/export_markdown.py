@@ -6,8 +6,6 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch
 
-from articles import markdown_files as files
-from articles.markdown_files import writing
 from articles.models import (
     Article,
     ArticleReference,
@@ -18,6 +16,8 @@ from articles.models import (
     TreatmentReference,
     UrgentHelp,
 )
+from interchange import file_format as files
+from interchange import writing
 
 PEOPLE = ("author__user", "reviewer__user")
 MARKER_TEXT = (

@@ -4,8 +4,9 @@ import reversion
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.markdown_files.importing import Importer
-from articles.markdown_files.reading import read_directory
+from interchange.file_format import ImportRefused
+from interchange.importing import Importer
+from interchange.reading import read_directory
 
 
 class Command(BaseCommand):
@@ -22,11 +23,14 @@ class Command(BaseCommand):
         root = Path(directory)
         if not root.is_dir():
             raise CommandError(f"{root} is not a directory.")
-        documents = read_directory(root)
-        importer = Importer(root, documents, warn=self.stderr.write)
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Imported from Markdown files ({root.name}).")
-            importer.run()
+        try:
+            documents = read_directory(root)
+            importer = Importer(root, documents, warn=self.stderr.write)
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment(f"Imported from Markdown files ({root.name}).")
+                importer.run()
+        except ImportRefused as refused:
+            raise CommandError(str(refused)) from None
         counts = importer.counts
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import backup_archive, backups
+from operations import archive, backups
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         path = file or backups.default_path()
         try:
             manifest = backups.write_backup(path, using=database)
-        except (backup_archive.BackupError, OSError) as error:
+        except (archive.BackupError, OSError) as error:
             raise CommandError(f"The backup was not written: {error}") from error
         if options["verbosity"] > 1:
             rows = sum(manifest["counts"].values())

@@ -3,7 +3,7 @@ import tempfile
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import backup_archive, backups
+from operations import archive, backups
 
 SUMMARY = (
     "articles.series",
@@ -28,9 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, database="default", **options):
         with tempfile.TemporaryDirectory(prefix="trdsite-restore-") as root:
             try:
-                backup = backup_archive.read_backup(file, root)
+                backup = archive.read_backup(file, root)
                 notes = backups.restore_backup(backup, using=database)
-            except backup_archive.BackupError as error:
+            except archive.BackupError as error:
                 raise CommandError(str(error)) from error
         for note in notes:
             self.stdout.write(self.style.WARNING(note))

@@ -1,0 +1,122 @@
+"""How an article or treatment page is put together: shared by the public views and the
+editors' preview, so a preview is exactly the page readers get."""
+
+from dataclasses import replace
+from itertools import groupby
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import OuterRef, Prefetch, Subquery
+
+from . import markdown
+from .models import Article, ArticleTreatment, Treatment
+
+NEIGHBOUR_FIELDS = ("number", "title", "slug")
+
+
+def published_treatment_links():
+    """An article's treatment list as readers see it: published treatments, in the editor's
+    order, fetched in one query however many there are."""
+    return Prefetch(
+        "treatment_links",
+        queryset=ArticleTreatment.objects.filter(
+            treatment__in=Treatment.objects.published()
+        ).select_related("treatment"),
+        to_attr="public_treatment_links",
+    )
+
+
+def with_neighbours(queryset):
+    """Annotate each article with its previous and next published article in the series, in the
+    same query."""
+    siblings = Article.objects.published().filter(series=OuterRef("series"))
+    before = siblings.filter(number__lt=OuterRef("number")).order_by("-number")
+    after = siblings.filter(number__gt=OuterRef("number")).order_by("number")
+    annotations = {}
+    for name, neighbours in (("previous", before), ("next", after)):
+        for field in NEIGHBOUR_FIELDS:
+            annotations[f"{name}_{field}"] = Subquery(neighbours.values(field)[:1])
+    return queryset.annotate(**annotations)
+
+
+def neighbour(article, name):
+    """The annotated neighbour as an unsaved Article (enough for its link), or None."""
+    values = {field: getattr(article, f"{name}_{field}", None) for field in NEIGHBOUR_FIELDS}
+    return Article(**values) if values["slug"] else None
+
+
+def public_link_urls(*htmls):
+    """Addresses of the public pages that internal links in these HTML fragments point at: one
+    query per kind of page linked, none when nothing is linked."""
+    wanted = {kind: set() for kind in markdown.LINK_KINDS}
+    for html in htmls:
+        for kind, ids in markdown.linked_ids(html).items():
+            wanted[kind] |= ids
+    urls = {}
+    for kind, model in (("article", Article), ("treatment", Treatment)):
+        if wanted[kind]:
+            rows = model.objects.published().filter(pk__in=wanted[kind]).values_list("pk", "slug")
+            urls.update({(kind, pk): model.path_for_slug(slug) for pk, slug in rows})
+    return urls
+
+
+def page_context(page, *, treatments=(), figures=(), references=()):
+    """What an article or treatment page shows, slots filled."""
+    source_numbers = {reference.pk: number for number, reference in enumerate(references, 1)}
+    if isinstance(page, Article):
+        parts = page.body_parts(list(treatments), list(figures))
+        htmls = [part.html for part in parts] + [t.summary_html for t in treatments]
+    else:
+        parts = []
+        htmls = [page.summary_html, page.body_html]
+    urls = public_link_urls(*htmls)
+
+    def fill(html, numbers=source_numbers):
+        return markdown.fill_inline(html, urls, numbers)
+
+    for treatment in treatments:
+        # Citations in a summary belong to the treatment's own Sources, shown on its page.
+        treatment.summary_filled = fill(treatment.summary_html, {})
+    return {
+        "body_parts": [replace(part, html=fill(part.html)) for part in parts],
+        "summary_filled": fill(page.summary_html) if isinstance(page, Treatment) else "",
+        "body_filled": fill(page.body_html) if isinstance(page, Treatment) else "",
+        "treatments": list(treatments),
+        "references": list(references),
+    }
+
+
+CATEGORY_ORDER = Treatment.Category.values
+
+
+def group_by_category(treatments):
+    order = {value: index for index, value in enumerate(CATEGORY_ORDER)}
+    ordered = sorted(treatments, key=lambda t: (order[t.category], t.ordering, t.name))
+    return [
+        (Treatment.Category(category).label, list(items))
+        for category, items in groupby(ordered, key=lambda t: t.category)
+    ]
+
+
+DISCUSSED_PER_PAGE = 50
+
+
+def discussed_in(treatment, page_number=1):
+    """A page of the published articles that list this treatment."""
+    articles = (
+        Article.objects.published()
+        .for_lists()
+        .filter(treatment_links__treatment=treatment)
+        .select_related("series")
+        .order_by("series__title", "number")
+    )
+    return Paginator(articles, DISCUSSED_PER_PAGE).get_page(page_number)
+
+
+def site_url_for(request):
+    return f"{request.scheme}://{settings.SITE_DOMAIN}"
+
+
+def is_reader_request(request):
+    """Anonymous, so the response is the same for everyone: no session cookie at all."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES

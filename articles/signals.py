@@ -1,0 +1,21 @@
+"""What else a saved page changes, kept out of `save()` (simonw/simonwillisonblog's
+blog/signals.py): its search index entry, and redirects when its address changed."""
+
+from django.db.models.signals import post_save
+
+from . import redirects, search
+from .models import Article, Treatment
+
+
+def page_saved(sender, instance, raw=False, **kwargs):
+    # Raw saves (loaddata, a revision restore) store rows as they were: a restore rebuilds the
+    # search index itself, and a backup carries its redirects.
+    if raw:
+        return
+    search.index(instance)
+    redirects.slug_saved(instance, instance.loaded.get("slug"), was_public=instance.was_public)
+
+
+def connect():
+    for model in (Article, Treatment):
+        post_save.connect(page_saved, sender=model, dispatch_uid=f"page-saved-{model}")

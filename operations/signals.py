@@ -1,0 +1,14 @@
+"""The page cache follows the content: any save or delete of a content row starts a new
+page-cache generation. Wired here, so the content app knows nothing of the cache."""
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from .page_cache import content_changed
+
+
+def connect():
+    for model in apps.get_app_config("articles").get_models():
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-d-{model}")
+    m2m_changed.connect(content_changed, dispatch_uid="pages-m2m")
