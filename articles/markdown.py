@@ -338,7 +338,7 @@ def fill_inline(html, urls, source_numbers):
     """Fill link and citation slots for readers.
 
     `urls` maps ("article", id) to the address of a public page; links to anything else become
-    their plain text. `source_numbers` maps a Reference id to its number in the Sources list;
+    their plain text. `source_numbers` maps a Source id to its number in the Sources list;
     citations of sources not listed are dropped."""
 
     def link(match):

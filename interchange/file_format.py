@@ -54,10 +54,10 @@ TREATMENT_KEYS = (
 )  # fmt: skip
 URGENT_HELP_KEYS = ("title", "helplines", "updated")
 PERSON_KEYS = ("name", "credentials", "user")
-REFERENCE_KEYS = (
+SOURCE_KEYS = (
     "id", "title", "authors", "publication", "year", "doi", "pmid", "url", "accessed",
 )  # fmt: skip
-REFERENCE_FIELDS = REFERENCE_KEYS[1:]
+SOURCE_FIELDS = SOURCE_KEYS[1:]
 FIGURE_KEYS = ("number", "image", "alt_text", "caption")
 HELPLINE_KEYS = ("name", "contact", "where", "details", "url")
 

@@ -18,7 +18,7 @@ from articles.models import (
     Figure,
     Helpline,
     Person,
-    Reference,
+    Source,
     Series,
     Status,
     Treatment,
@@ -29,7 +29,7 @@ from . import images
 from .file_format import (
     FIGURE_KEYS,
     HELPLINE_KEYS,
-    REFERENCE_FIELDS,
+    SOURCE_FIELDS,
     TIMESTAMP_KEYS,
     ImportRefused,
     Problem,
@@ -124,7 +124,7 @@ class Importer:
                 for source in page.doc.data["sources"]:
                     if source["id"] is not None:
                         self.reference(source)
-        reset_sequences(Reference)
+        reset_sequences(Source)
         # Links between pages are checked once every page exists.
         for page in pages:
             with reporting(page.doc.path):
@@ -271,15 +271,15 @@ class Importer:
         return person
 
     def reference(self, data):
-        fields = {key: data[key] for key in REFERENCE_FIELDS}
+        fields = {key: data[key] for key in SOURCE_FIELDS}
         key = data["id"] or tuple(fields.values())
         if key not in self.references:
             if data["id"]:
-                reference = Reference.objects.filter(pk=data["id"]).first()
+                reference = Source.objects.filter(pk=data["id"]).first()
             else:
                 # Without an id (written by hand), the same source is the one with equal fields.
-                reference = Reference.objects.filter(**fields).order_by("pk").first()
-            reference = reference or Reference(pk=data["id"])
+                reference = Source.objects.filter(**fields).order_by("pk").first()
+            reference = reference or Source(pk=data["id"])
             if assign(reference, fields) or reference._state.adding:
                 try:
                     reference.full_clean()

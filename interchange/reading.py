@@ -15,7 +15,7 @@ from .file_format import (
     FIGURE_KEYS,
     HELPLINE_KEYS,
     PERSON_KEYS,
-    REFERENCE_KEYS,
+    SOURCE_KEYS,
     SERIES_DIR,
     SERIES_KEYS,
     TIMESTAMP_KEYS,
@@ -139,7 +139,7 @@ class Reader:
 
 
 def read_reference(value, where):
-    source = Reader(value, REFERENCE_KEYS, ("title",), where)
+    source = Reader(value, SOURCE_KEYS, ("title",), where)
     texts = ("title", "authors", "publication", "doi", "pmid", "url")
     return {
         "id": source.integer("id"),

@@ -7,7 +7,7 @@ import yaml
 from .file_format import (
     ARTICLES_DIR,
     HELPLINE_KEYS,
-    REFERENCE_FIELDS,
+    SOURCE_FIELDS,
     SERIES_DIR,
     TREATMENTS_DIR,
     URGENT_HELP_FILE,
@@ -68,7 +68,7 @@ def person_data(person):
 
 
 def reference_data(reference):
-    return {"id": reference.pk, **{key: getattr(reference, key) for key in REFERENCE_FIELDS}}
+    return {"id": reference.pk, **{key: getattr(reference, key) for key in SOURCE_FIELDS}}
 
 
 def _publishing_data(page):

@@ -224,6 +224,46 @@ def compare_migrations(backup, using=DEFAULT_DB_ALIAS):
     return sorted(theirs - here), sorted(here - theirs)
 
 
+# Models renamed since a backup may have been made: (app label, old name, new name, the
+# migration that renamed it). A backup older than that migration names the old model in its
+# rows, content types and permission codenames; restoring renames them first.
+RENAMED_MODELS = [("articles", "reference", "source", "0008_source_rename")]
+
+
+def renames_needed(backup):
+    done = backup.manifest["migrations"]
+    return [rename for rename in RENAMED_MODELS if rename[3] not in done.get(rename[0], [])]
+
+
+def rename_models(backup, renames):
+    """Rewrite the backup's data (and its row counts) to name renamed models as they are now."""
+
+    def renamed(value):
+        if isinstance(value, list):
+            for app, old, new, _ in renames:
+                if value == [app, old]:  # a content type's natural key
+                    return [app, new]
+                # A permission's natural key: [codename, app label, model].
+                if len(value) == 3 and value[1:] == [app, old]:
+                    return [value[0].removesuffix(f"_{old}") + f"_{new}", app, new]
+            return [renamed(item) for item in value]
+        if isinstance(value, dict):
+            return {key: renamed(item) for key, item in value.items()}
+        return value
+
+    rows = json.loads(backup.data_path.read_text(encoding="utf-8"))
+    for row in rows:
+        for app, old, new, _ in renames:
+            if row["model"] == f"{app}.{old}":
+                row["model"] = f"{app}.{new}"
+        row["fields"] = renamed(row["fields"])
+    backup.data_path.write_text(json.dumps(rows, cls=PreciseJSONEncoder), encoding="utf-8")
+    counts = backup.manifest["counts"]
+    for app, old, new, _ in renames:
+        if f"{app}.{old}" in counts:
+            counts[f"{app}.{new}"] = counts.pop(f"{app}.{old}")
+
+
 def restore_backup(backup, using=DEFAULT_DB_ALIAS):
     """Load a checked Backup into an empty database, then store the uploaded files the storage
     lacks; return notes worth printing.
@@ -239,6 +279,10 @@ def restore_backup(backup, using=DEFAULT_DB_ALIAS):
             f"({', '.join(missing[:5])}{'…' if len(missing) > 5 else ''}). Run `manage.py "
             f"migrate` with code at least as new as the backup's, then restore. {NOTHING_RESTORED}"
         )
+    if renames := renames_needed(backup):
+        rename_models(backup, renames)
+        done = {f"{app}.{migration}" for app, _, _, migration in renames}
+        newer = [name for name in newer if name not in done]
     stored = stored_media(backup)
     with transaction.atomic(using=using):
         existing = existing_content(using)

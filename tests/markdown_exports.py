@@ -15,8 +15,8 @@ from articles.models import (
     Figure,
     Helpline,
     Person,
-    Reference,
     Series,
+    Source,
     Status,
     Treatment,
     TreatmentReference,
@@ -27,7 +27,7 @@ from interchange.writing import dump
 from tests.conftest import add_treatments, make_article, make_figure, make_treatment
 
 EVERY_MODEL = (
-    Series, Article, Treatment, Reference, Person, Figure, ArticleTreatment, ArticleReference,
+    Series, Article, Treatment, Source, Person, Figure, ArticleTreatment, ArticleReference,
     TreatmentReference, UrgentHelp, Helpline,
 )  # fmt: skip
 SEED_SLUG = "what-is-treatment-resistant-depression"
@@ -73,7 +73,7 @@ def wipe_content():
     Article.objects.all().delete()
     Treatment.objects.all().delete()
     Series.objects.all().delete()
-    Reference.objects.all().delete()
+    Source.objects.all().delete()
     Person.objects.all().delete()
     UrgentHelp.objects.all().delete()
 
@@ -96,7 +96,7 @@ def make_content():
         name="Dr Example Reviewer", credentials="example psychiatrist", user=user
     )
     first, second = (
-        Reference.objects.create(
+        Source.objects.create(
             title="An example study: “quoted” title",
             authors="Example A, Sample B",
             publication="Example Journal",
@@ -106,7 +106,7 @@ def make_content():
             url="https://example.org/study",
             accessed=date(2026, 1, 31),
         ),
-        Reference.objects.create(title="Example web page", url="https://example.org/page"),
+        Source.objects.create(title="Example web page", url="https://example.org/page"),
     )
     treatment = make_treatment(
         "example-treatment",

@@ -32,7 +32,7 @@ def add_article_data(client, series, treatments=(), **overrides):
 def test_editors_group_can_edit_content_and_nothing_else():
     group = Group.objects.get(name="Editors")
     codenames = set(group.permissions.values_list("codename", flat=True))
-    for model in ("series", "article", "treatment", "articletreatment", "figure", "reference"):
+    for model in ("series", "article", "treatment", "articletreatment", "figure", "source"):
         assert {f"add_{model}", f"change_{model}", f"view_{model}"} <= codenames
     assert not group.permissions.exclude(content_type__app_label="articles").exists()
     assert not {"delete_article", "publish_article", "publish_treatment"} & codenames

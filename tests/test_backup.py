@@ -27,7 +27,7 @@ from articles.models import (
     Figure,
     Helpline,
     Person,
-    Reference,
+    Source,
     Treatment,
     UrgentHelp,
 )
@@ -76,7 +76,7 @@ def add_editorial_content(article):
     reviewer = Person.objects.create(
         name="Dr Example Reviewer", credentials="example psychiatrist", user=publisher
     )
-    reference = Reference.objects.create(
+    reference = Source.objects.create(
         title="An example trial of example treatments",
         authors="Example A, Sample B",
         publication="Example Journal",

@@ -11,7 +11,7 @@ from reversion.models import Version
 from articles.models import (
     Article,
     Person,
-    Reference,
+    Source,
     Status,
     Treatment,
 )
@@ -161,7 +161,7 @@ def test_a_hand_written_file_without_ids_creates_a_page_once(tmp_path, content):
     assert treatment.status == Status.DRAFT
     # The same source as the one already on the site, not a copy.
     assert list(treatment.source_links.values_list("reference__pk", flat=True)) == [
-        Reference.objects.get(title="Example web page").pk
+        Source.objects.get(title="Example web page").pk
     ]
 
 
@@ -176,7 +176,7 @@ def restart_ids(*models):
 def test_an_export_imports_into_a_new_database_beside_pages_written_by_hand(tmp_path, content):
     before = export(tmp_path)
     wipe_content()
-    restart_ids(Article, Treatment, Reference)
+    restart_ids(Article, Treatment, Source)
     # Without ids: a treatment whose file comes before every exported one, and an article
     # after every exported one, citing a source new to the site.
     treatment = {"name": "A Example New", "slug": "a-example-new", "summary": "Example."}

@@ -5,7 +5,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from articles.models import ArticleReference, Reference, Status, TreatmentReference
+from articles.models import ArticleReference, Source, Status, TreatmentReference
 
 from .admin_forms import form_data, form_errors
 from .conftest import make_article, make_treatment
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def make_reference(**fields):
     fields.setdefault("title", "An example study")
-    return Reference.objects.create(**fields)
+    return Source.objects.create(**fields)
 
 
 @pytest.fixture
@@ -96,6 +96,6 @@ def test_citing_an_unlisted_source_is_refused_in_the_admin(editor_client, series
     ("field", "value"), [("doi", "https://doi.org/10.1/x"), ("pmid", "PMID123"), ("year", 1066)]
 )
 def test_reference_identifiers_are_validated(field, value):
-    reference = Reference(title="Example", **{field: value})
+    reference = Source(title="Example", **{field: value})
     with pytest.raises(ValidationError):
         reference.full_clean()

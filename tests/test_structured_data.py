@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.models import ArticleReference, Reference
+from articles.models import ArticleReference, Source
 
 from .conftest import make_article, make_figure, make_treatment
 
@@ -26,7 +26,7 @@ def test_article_is_a_medical_web_page_with_review_and_breadcrumbs(client, serie
         reviewer=reviewer,
         last_reviewed=date(2026, 3, 2),
     )
-    reference = Reference.objects.create(title="Example study", doi="10.1000/example")
+    reference = Source.objects.create(title="Example study", doi="10.1000/example")
     ArticleReference.objects.create(article=article, reference=reference)
 
     data, _ = json_ld(client, article.get_absolute_url())

@@ -11,8 +11,8 @@ from ..models import (
     ArticleTreatment,
     Figure,
     Person,
-    Reference,
     Series,
+    Source,
     Treatment,
     TreatmentReference,
 )
@@ -54,8 +54,8 @@ class PersonAdmin(admin.ModelAdmin):
         return self.autocomplete_fields if request.user.has_perm("auth.view_user") else ()
 
 
-@admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("cite_as", "title", "authors", "year", "publication")
     list_filter = ("year",)

@@ -16,7 +16,7 @@ from .publishing import (
     public_now,
     review_due_after,
 )
-from .sources import ArticleReference, Reference, TreatmentReference
+from .sources import ArticleReference, Source, TreatmentReference
 from .urgent_help import Helpline, UrgentHelp
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
     "Person",
     "Publishable",
     "PublishableQuerySet",
-    "Reference",
+    "Source",
     "Series",
     "Status",
     "Treatment",

@@ -1,4 +1,5 @@
-"""Sources: references attached in order to articles and treatments, cited from the Markdown."""
+"""Sources (studies, guidelines, web pages) listed in order on articles and treatments, and
+cited from the Markdown with [[cite N]]."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -10,7 +11,9 @@ DOI_VALIDATOR = RegexValidator(
 PMID_VALIDATOR = RegexValidator(r"^\d{1,9}$", "A PubMed ID is a number, e.g. 12345678.")
 
 
-class Reference(models.Model):
+class Source(models.Model):
+    """A study, guideline or web page that pages cite; its number ([[cite N]]) is its id."""
+
     title = models.CharField(max_length=500)
     authors = models.CharField(
         max_length=500, blank=True, help_text="As cited, e.g. “Example A, Sample B”."
@@ -33,11 +36,11 @@ class Reference(models.Model):
 
     class Meta:
         ordering = ["title"]
-        verbose_name_plural = "references"
+        verbose_name_plural = "sources"
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1800, year__lte=2200),
-                name="reference_year_plausible",
+                name="source_year_plausible",
             )
         ]
 
@@ -56,7 +59,7 @@ class Reference(models.Model):
 
 
 class SourceLink(models.Model):
-    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    reference = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
 
     class Meta:

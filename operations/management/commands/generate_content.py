@@ -9,8 +9,8 @@ from articles.models import (
     Article,
     ArticleReference,
     ArticleTreatment,
-    Reference,
     Series,
+    Source,
     Status,
     Treatment,
 )
@@ -132,7 +132,7 @@ class Command(BaseCommand):
             self.generate(rng, **options)
         counts = (
             f"{Series.objects.count()} series, {Article.objects.count()} articles, "
-            f"{Treatment.objects.count()} treatments, {Reference.objects.count()} references"
+            f"{Treatment.objects.count()} treatments, {Source.objects.count()} references"
         )
         self.stdout.write(self.style.SUCCESS(f"The database now has {counts}."))
 
@@ -160,8 +160,8 @@ class Command(BaseCommand):
             )
             for n in range(1, options["treatments"] + 1)
         )
-        references = Reference.objects.bulk_create(
-            Reference(
+        references = Source.objects.bulk_create(
+            Source(
                 title=f"Example generated reference {n}",
                 authors="Example A, Sample B",
                 publication="Journal of Examples",
