@@ -52,6 +52,7 @@ restore: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Requests/s, latency, CPU and SQL per page against a trivial WSGI app (see bench/run.py).
 bench: $(STAMP)
