@@ -22,14 +22,16 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 import psycopg
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from bench/
+
+from tests.support import servers  # noqa: E402
+from tests.support.servers import PYTHON, ROOT, site_env, start, stop  # noqa: E402
+
 GUNICORN = [PYTHON, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync"]
 SITE_PORT, TRIVIAL_PORT, NGINX_PORT, NGINX_STATIC_PORT = 8701, 8702, 8703, 8704
 PAGES = {
@@ -44,20 +46,11 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def production_env(workdir, database_url):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "PAGE_CACHE_MAX_AGE"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="trdsite.settings",
+    env = site_env(
+        workdir,
         SECRET_KEY="bench-only-not-secret-" + "x" * 40,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SITE_DOMAIN=f"127.0.0.1:{SITE_PORT}",
-        SECURE_SSL_REDIRECT="0",
-        STATIC_ROOT=str(workdir / "static"),
-        MEDIA_ROOT=str(workdir / "media"),
-        CACHE_DIR=str(workdir / "cache"),
         DATABASE_URL=database_url or f"sqlite:///{workdir / 'bench.sqlite3'}",
     )
     if os.environ.get("REDIS_URL"):
@@ -78,35 +71,7 @@ def fresh_database(database_url, name="trdsite_bench"):
 
 
 def manage(env, *args, timeout=900):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, timeout=timeout)
-
-
-def start(command, env, port):
-    process = subprocess.Popen(
-        [*command, "--bind", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()  # noqa: S310
-            return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError(f"server on port {port} did not start")
-
-
-def stop(process):
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
-    except (ProcessLookupError, subprocess.TimeoutExpired):
-        os.killpg(process.pid, signal.SIGKILL)
+    servers.manage(env, *args, timeout=timeout, quiet=False)
 
 
 def cpu_seconds(process):

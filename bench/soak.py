@@ -28,7 +28,7 @@ sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve
 
 import run as bench  # noqa: E402 - bench/run.py, beside this file
 
-from tests.admin_forms import form_data  # noqa: E402
+from tests.support.admin_forms import form_data  # noqa: E402
 
 MIX = [
     "/",

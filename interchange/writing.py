@@ -7,8 +7,8 @@ import yaml
 from .file_format import (
     ARTICLES_DIR,
     HELPLINE_KEYS,
-    SOURCE_FIELDS,
     SERIES_DIR,
+    SOURCE_FIELDS,
     TREATMENTS_DIR,
     URGENT_HELP_FILE,
 )

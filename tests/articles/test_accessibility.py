@@ -10,12 +10,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from .browser import CHROMIUM, TIMEOUT_MS, Visitor
+from tests.support.browser import CHROMIUM, TIMEOUT_MS, Visitor
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 
 # The Chromium fixtures (`browser`, `browsers`), shared by the browser test modules.
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.support.browser_fixtures"]
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
     pytest.mark.skipif(not AXE.exists(), reason=f"needs axe-core at {AXE}: run `npm ci`"),

@@ -3,9 +3,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from articles.models import Article, Status, Treatment
-
-from .admin_forms import form_data, form_errors
-from .conftest import add_treatments, make_article, make_figure, make_treatment
+from tests.support.admin_forms import form_data, form_errors
+from tests.support.factories import add_treatments, make_article, make_figure, make_treatment
 
 pytestmark = pytest.mark.django_db
 

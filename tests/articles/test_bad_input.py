@@ -14,9 +14,8 @@ from django.urls import reverse
 
 from articles import markdown
 from articles.models import Article, Status
-
-from .admin_forms import form_data, form_errors
-from .conftest import make_article, make_treatment
+from tests.support.admin_forms import form_data, form_errors
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

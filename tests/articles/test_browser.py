@@ -7,12 +7,11 @@ from playwright.sync_api import expect
 from reversion.models import Version
 
 from articles.models import Article, Person, Status
-
-from .browser import CHROMIUM, choose_autocomplete, save
-from .conftest import make_article
+from tests.support.browser import CHROMIUM, choose_autocomplete, save
+from tests.support.factories import make_article
 
 # The Chromium fixtures (`browser`, `browsers`), shared by the browser test modules.
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.support.browser_fixtures"]
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
     # live_server flushes the database after each test; serialized_rollback puts back what

@@ -3,9 +3,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from articles.models import Status
-
-from .admin_forms import form_data, form_errors
-from .conftest import client_for, make_article, make_staff, make_treatment
+from tests.support.admin_forms import form_data, form_errors
+from tests.support.factories import client_for, make_article, make_staff, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from articles.models import Status
-
-from .conftest import make_article
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -3,20 +3,10 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, Status, Treatment
-
-from .admin_forms import form_data, form_errors
-from .conftest import make_article
+from tests.support.admin_forms import form_data, form_errors, save_via_admin
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
-
-
-def save_via_admin(client, obj, **changes):
-    name = obj._meta.model_name
-    url = reverse(f"admin:articles_{name}_change", args=[obj.pk])
-    data = form_data(client.get(url))
-    data.update(changes)
-    response = client.post(url, data)
-    assert response.status_code == 302, form_errors(response)
 
 
 @pytest.fixture
@@ -40,7 +30,7 @@ def test_without_a_note_the_history_says_what_changed(editor_client, draft):
 
 
 def test_revisions_include_the_treatment_list(publisher_client, article):
-    from .conftest import add_treatments, make_treatment
+    from tests.support.factories import add_treatments, make_treatment
 
     add_treatments(article, [make_treatment("example-treatment")])
     save_via_admin(publisher_client, article, title="Example")
@@ -106,7 +96,7 @@ def test_deleted_article_can_be_recovered(publisher_client, series):
 
 
 def test_treatments_and_series_have_history_too(publisher_client, series):
-    from .conftest import make_treatment
+    from tests.support.factories import make_treatment
 
     treatment = make_treatment("example-treatment")
     save_via_admin(publisher_client, treatment, summary="Example new summary")

@@ -7,10 +7,8 @@ from django.urls import reverse
 from reversion.models import Version
 
 from articles.models import Article, Status, Treatment
-
-from .admin_forms import form_data
-from .conftest import make_article, make_series, make_treatment
-from .test_history import save_via_admin
+from tests.support.admin_forms import form_data, save_via_admin
+from tests.support.factories import make_article, make_series, make_treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +128,7 @@ def test_reverting_one_page_leaves_the_others_in_its_revision_alone(publisher_cl
 
 
 def test_reverting_restores_the_pages_own_inline_rows(publisher_client, series):
-    from .conftest import add_treatments
+    from tests.support.factories import add_treatments
 
     article = make_article(series, status=Status.DRAFT)
     treatment = make_treatment("example-listed")

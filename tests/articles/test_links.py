@@ -3,8 +3,7 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 
 from articles.models import Status
-
-from .conftest import add_treatments, make_article, make_treatment
+from tests.support.factories import add_treatments, make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

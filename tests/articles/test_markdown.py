@@ -113,7 +113,7 @@ def test_marker_helpers_read_the_markdown():
 
 @pytest.mark.django_db
 def test_dangerous_markup_reaches_no_page(client):
-    from .conftest import add_treatments, make_article, make_series, make_treatment
+    from tests.support.factories import add_treatments, make_article, make_series, make_treatment
 
     nasty = "\n\n".join(source for source, _ in NASTY)
     series = make_series(description=nasty)

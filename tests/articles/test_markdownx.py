@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from .conftest import png_bytes
+from tests.support.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,13 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.models import Article, ArticleTreatment, Status, Treatment
-
-from .conftest import add_treatments, make_article, make_figure, make_series, make_treatment
+from tests.support.factories import (
+    add_treatments,
+    make_article,
+    make_figure,
+    make_series,
+    make_treatment,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from articles.models import Article, Status
-
-from .admin_forms import form_data
-from .conftest import add_treatments, make_article, make_treatment
+from tests.support.admin_forms import form_data
+from tests.support.factories import add_treatments, make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Status, review_due_after
-
-from .admin_forms import form_data, form_errors
-from .conftest import make_article
+from tests.support.admin_forms import form_data, form_errors
+from tests.support.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

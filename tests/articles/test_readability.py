@@ -3,8 +3,7 @@ from django.urls import reverse
 
 from articles import readability
 from articles.models import Status
-
-from .conftest import make_article
+from tests.support.factories import make_article
 
 SIMPLE = "<p>The cat sat on the mat. It was a sunny day.</p>"
 

@@ -2,8 +2,7 @@ import pytest
 from django.contrib.redirects.models import Redirect
 
 from articles.models import Status
-
-from .conftest import make_article, make_treatment
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
-from .conftest import make_article, make_treatment
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from articles import search
 from articles.models import Status
-
-from .conftest import make_article, make_treatment
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from articles.models import Status
-
-from .conftest import make_article, make_treatment
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 # Made with the code before the rename (the seed, plus a source, corrected once, that article
 # #1 cites): `manage.py backup` at commit 640e3c6.
-OLD_BACKUP = Path(__file__).parent / "data" / "backup-before-source-rename.tar.gz"
+OLD_BACKUP = Path(__file__).parents[1] / "support" / "data" / "backup-before-source-rename.tar.gz"
 OLD_TITLE = "Example source before the rename"
 
 
@@ -52,7 +52,7 @@ def test_a_backup_made_before_the_rename_restores_whole(media, client):
     assert "0008_source_rename" not in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_keeps_permissions_and_group_grants():
     # The database as an install from before the rename has it: the schema of 0007, and the
     # content type and permissions named for the old model.

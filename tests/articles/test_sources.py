@@ -6,9 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from articles.models import ArticleReference, Source, Status, TreatmentReference
-
-from .admin_forms import form_data, form_errors
-from .conftest import make_article, make_treatment
+from tests.support.admin_forms import form_data, form_errors
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from articles.models import ArticleReference, Source
-
-from .conftest import make_article, make_figure, make_treatment
+from tests.support.factories import make_article, make_figure, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,8 @@ from PIL import ExifTags, Image, ImageCms
 
 from articles import uploads
 from articles.models import Article, Figure, Status
-
-from .admin_forms import form_data, form_errors
-from .conftest import make_article, png_bytes
+from tests.support.admin_forms import form_data, form_errors
+from tests.support.factories import make_article, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ from django.urls import reverse
 
 from articles.models import Helpline, UrgentHelp
 from operations.page_cache import new_generation
-
-from .admin_forms import form_data, form_errors
+from tests.support.admin_forms import form_data, form_errors
 
 pytestmark = pytest.mark.django_db
 

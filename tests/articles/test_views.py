@@ -4,8 +4,7 @@ from django.urls import reverse
 
 from articles.models import Status
 from operations.page_cache import new_generation
-
-from .conftest import add_treatments, make_article, make_figure, make_treatment
+from tests.support.factories import add_treatments, make_article, make_figure, make_treatment
 
 pytestmark = pytest.mark.django_db
 

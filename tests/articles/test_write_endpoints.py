@@ -7,8 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-
-from .conftest import client_for, png_bytes
+from tests.support.factories import client_for, png_bytes
 
 EDITOR_ENDPOINTS = ["markdownx_markdownify", "markdownx_upload"]
 

@@ -18,7 +18,7 @@ from articles.models import (
 from interchange import file_format as files
 from interchange.reading import split
 from interchange.writing import dump
-from tests.markdown_exports import (
+from tests.support.markdown_exports import (
     DRAFT,
     EVERY_MODEL,
     SEED_SLUG,

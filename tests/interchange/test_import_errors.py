@@ -15,7 +15,7 @@ from articles.models import (
     Treatment,
 )
 from interchange.reading import split
-from tests.markdown_exports import (
+from tests.support.markdown_exports import (
     DRAFT,
     SEED_SLUG,
     edit,

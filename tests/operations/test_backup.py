@@ -34,8 +34,7 @@ from articles.models import (
 from articles.sitemaps import SITEMAPS
 from operations import archive as backup_archive
 from operations import backups
-
-from .conftest import make_figure, make_staff, png_bytes
+from tests.support.factories import make_figure, make_staff, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Status
-
-from .conftest import add_treatments, make_article, make_treatment
+from tests.support.factories import add_treatments, make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,17 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import UrgentHelp
-from tests.servers import TcpProxy, fetch, free_port, get, is_up, manage, serve, site_env
+from tests.support.servers import (
+    TcpProxy,
+    fetch,
+    free_port,
+    get,
+    is_up,
+    manage,
+    serve,
+    site_env,
+    stop,
+)
 
 ARTICLE = "/articles/what-is-treatment-resistant-depression/"
 POSTGRES, REDIS = ("127.0.0.1", 5432), ("127.0.0.1", 6379)
@@ -162,8 +172,7 @@ def test_a_real_instance_survives_postgresql_going_away_and_coming_back(tmp_path
         assert fetch(port, "/readyz")[0] == 200
     finally:
         if server:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
         proxy.cut()
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

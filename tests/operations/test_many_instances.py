@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from tests.servers import free_port, get, is_up, manage, serve, site_env
+from tests.support.servers import free_port, get, is_up, manage, serve, site_env, stop
 
 REDIS = ("127.0.0.1", 6379)
 ARTICLE = "/articles/what-is-treatment-resistant-depression/"
@@ -57,5 +57,4 @@ def test_an_edit_through_one_instance_reaches_another(instance_env, cache, sees_
         # doesn't share (the control) leaves it serving what it had.
         assert (title in get(port, ARTICLE)) is sees_edit
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from tests.browser import PASSWORD
+from tests.support.browser import PASSWORD
 
 
 def sign_in(client, username, password):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import make_staff
+from tests.support.factories import make_staff
 
 CHROMIUM = Path("/usr/bin/chromium")
 # No internet here: keep Chromium from phoning home (updates, sync, sign-in).

@@ -1,12 +1,12 @@
 """The pytest fixtures that start Chromium for the browser tests. A test module that needs them
-names this plugin (`pytest_plugins = ["tests.browser_fixtures"]`); each module gets its own
+names this plugin (`pytest_plugins = ["tests.support.browser_fixtures"]`); each module gets its own
 browser, and puts back the migrations' data when it is done."""
 
 import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, Browsers
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, Browsers
 
 
 @pytest.fixture(scope="module")

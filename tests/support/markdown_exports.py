@@ -24,7 +24,7 @@ from articles.models import (
 )
 from interchange.reading import split
 from interchange.writing import dump
-from tests.conftest import add_treatments, make_article, make_figure, make_treatment
+from tests.support.factories import add_treatments, make_article, make_figure, make_treatment
 
 EVERY_MODEL = (
     Series, Article, Treatment, Source, Person, Figure, ArticleTreatment, ArticleReference,

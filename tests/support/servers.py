@@ -3,6 +3,7 @@ a TCP proxy that can cut a service (PostgreSQL, Redis) off and bring it back."""
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -11,8 +12,19 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 
-from django.conf import settings
+# No Django settings here: bench/ uses these helpers from outside pytest.
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+# What a real instance never takes from the environment it is started from.
+INHERITED_NOT = {
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "PAGE_CACHE_MAX_AGE",
+}
 
 
 def free_port():
@@ -29,13 +41,21 @@ def is_up(address):
         return False
 
 
-def site_env(folder):
+def site_env(folder, **overrides):
     """Production settings for a real instance, its files under folder; a private cache prefix
-    so instances of different tests never share pages. DATABASE_URL is the caller's."""
+    so instances of different runs never share pages. DATABASE_URL and REDIS_URL are the
+    caller's (in `overrides`), never inherited."""
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+        if key
+        not in {
+            "DEBUG",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "PAGE_CACHE_MAX_AGE",
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="trdsite.settings",
@@ -47,39 +67,56 @@ def site_env(folder):
         CACHE_DIR=str(folder / "cache"),
         CACHE_KEY_PREFIX=f"trdsite-test-{uuid.uuid4().hex}",
     )
+    env.update(overrides)
     return env
 
 
-def manage(env, *args):
+def manage(env, *args, timeout=180, quiet=True):
     subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
         env=env,
         check=True,
-        timeout=180,
-        capture_output=True,
+        timeout=timeout,
+        capture_output=quiet,
     )
 
 
-def serve(env, port):
-    """A one-worker gunicorn of the site on 127.0.0.1:port, answering before this returns."""
+def start(command, env, port, path="/healthz"):
+    """Start a server (`command` gets `--bind 127.0.0.1:port`) in a session of its own; it
+    answers `path` before this returns. Stop it with `stop()`."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}"]
-        + ["trdsite.wsgi"],
-        cwd=settings.BASE_DIR,
+        [*command, "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            fetch(port, "/healthz")
+            fetch(port, path)
             return process
         except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)  # a real process starting: no clock to fake
+    stop(process)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def stop(process):
+    """Stop a server started by `start()`, its workers with it."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def serve(env, port, workers=1):
+    """A gunicorn of the site on 127.0.0.1:port, answering before this returns."""
+    return start([PYTHON, "-m", "gunicorn", "--workers", str(workers), "trdsite.wsgi"], env, port)
 
 
 def fetch(port, path):
