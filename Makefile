@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
 APT_GET := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test venv lint bench soak backup restore
+.PHONY: run test test-fast venv lint bench soak backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The quick loop: everything but the slow tests (browser, faults, many processes, properties,
+# backups), on two processes. `make test` and CI run everything, in one.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -n 2
 
 # All content and uploads in one archive (backups/trdsite-<UTC time>.tar.gz, or FILE=...);
 # prints its path. See README.md, "Backups".

@@ -5,7 +5,9 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp(prefix="trdsite-test-cache-"))
+# A cache folder for this process alone: parallel workers (`make test-fast`) inherit the first
+# one's environment, and sharing it would let one clear another's cache mid-test.
+os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="trdsite-test-cache-")
 
 from trdsite.settings import *  # noqa: E402, F403
 

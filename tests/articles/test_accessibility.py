@@ -17,6 +17,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 # The Chromium fixtures (`browser`, `browsers`), shared by the browser test modules.
 pytest_plugins = ["tests.support.browser_fixtures"]
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
     pytest.mark.skipif(not AXE.exists(), reason=f"needs axe-core at {AXE}: run `npm ci`"),
     # live_server flushes the database after each test; serialized_rollback puts back what

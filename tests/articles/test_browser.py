@@ -13,6 +13,7 @@ from tests.support.factories import make_article
 # The Chromium fixtures (`browser`, `browsers`), shared by the browser test modules.
 pytest_plugins = ["tests.support.browser_fixtures"]
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
     # live_server flushes the database after each test; serialized_rollback puts back what
     # the migrations created (the Editors and Publishers groups) before the next one.

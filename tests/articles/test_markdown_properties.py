@@ -19,6 +19,8 @@ from articles import markdown
 # Deterministic for CI: the same examples every run, nothing written to an example database.
 # Hypothesis' own deadline is off because the test times the pipeline itself, without the time
 # Hypothesis spends generating and shrinking.
+pytestmark = pytest.mark.slow
+
 PROPERTY = settings(
     max_examples=200,
     derandomize=True,

@@ -36,7 +36,7 @@ from operations import archive as backup_archive
 from operations import backups
 from tests.support.factories import make_figure, make_staff, png_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 OLD_PATH = "/articles/example-old-address/"
 UPLOAD = "uploads/example-upload.png"

@@ -25,6 +25,8 @@ from tests.support.servers import (
     stop,
 )
 
+pytestmark = pytest.mark.slow
+
 ARTICLE = "/articles/what-is-treatment-resistant-depression/"
 POSTGRES, REDIS = ("127.0.0.1", 5432), ("127.0.0.1", 6379)
 

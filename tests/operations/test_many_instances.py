@@ -12,7 +12,10 @@ REDIS = ("127.0.0.1", 6379)
 ARTICLE = "/articles/what-is-treatment-resistant-depression/"
 
 
-pytestmark = pytest.mark.skipif(not is_up(REDIS), reason="needs Redis on 127.0.0.1:6379")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not is_up(REDIS), reason="needs Redis on 127.0.0.1:6379"),
+]
 
 
 @pytest.fixture(scope="module")
