@@ -1,4 +1,4 @@
-"""Content to files: the text of each file of an export (see the package's docstring)."""
+"""Content to files: the text of each file of an export (see file_format.py)."""
 
 from datetime import UTC, datetime
 

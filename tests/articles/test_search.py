@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles import search
 from articles.models import Status
-from tests.support.factories import make_article, make_treatment
+from tests.support.factories import make_article, make_articles, make_treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -133,20 +133,7 @@ def test_search_vectors_are_gin_indexed():
 def test_results_stop_at_the_best_hundred(client, series, settings):
     from articles.models import Article
 
-    Article.objects.bulk_create(
-        Article(
-            series=series,
-            number=n,
-            title=f"Example sleep {n}",
-            slug=f"example-{n}",
-            summary="x",
-            body="x",
-            plain_text="sleep",
-            status=Status.PUBLISHED,
-            publish_at="2026-01-01T00:00Z",
-        )
-        for n in range(1, 106)
-    )
+    make_articles(series, 105, title="Example sleep {n}", plain_text="sleep")
     from articles import search as search_module
 
     for model in (Article,):

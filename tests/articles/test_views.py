@@ -4,7 +4,13 @@ from django.urls import reverse
 
 from articles.models import Status
 from operations.page_cache import new_generation
-from tests.support.factories import add_treatments, make_article, make_figure, make_treatment
+from tests.support.factories import (
+    add_treatments,
+    make_article,
+    make_articles,
+    make_figure,
+    make_treatment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -246,19 +252,7 @@ def test_long_lists_are_paginated(client, series):
     from articles.models import Article, ArticleTreatment, Series
 
     treatment = make_treatment("example-shared")
-    Article.objects.bulk_create(
-        Article(
-            series=series,
-            number=n,
-            title=f"Example {n}",
-            slug=f"example-{n}",
-            summary="x",
-            body="x",
-            status=Status.PUBLISHED,
-            publish_at="2026-01-01T00:00Z",
-        )
-        for n in range(1, 56)
-    )
+    make_articles(series, 55)
     ArticleTreatment.objects.bulk_create(
         ArticleTreatment(article=article, treatment=treatment) for article in Article.objects.all()
     )

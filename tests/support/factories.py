@@ -41,6 +41,19 @@ def make_article(series, number=1, **fields):
     return Article.objects.create(series=series, number=number, **fields)
 
 
+def make_articles(series, count, title="Example {n}", **fields):
+    """`count` published articles numbered from 1 in one query, without save(): no Markdown
+    is rendered, so give `plain_text` when a test searches them."""
+    fields.setdefault("summary", "x")
+    fields.setdefault("body", "x")
+    fields.setdefault("status", Status.PUBLISHED)
+    fields.setdefault("publish_at", "2026-01-01T00:00Z")
+    return Article.objects.bulk_create(
+        Article(series=series, number=n, title=title.format(n=n), slug=f"example-{n}", **fields)
+        for n in range(1, count + 1)
+    )
+
+
 def add_treatments(article, treatments):
     ArticleTreatment.objects.bulk_create(
         ArticleTreatment(article=article, treatment=t, position=i) for i, t in enumerate(treatments)
