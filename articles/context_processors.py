@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .models import UrgentHelp
-from .pages import site_url_for
+from .readers import site_url_for
 
 
 def site(request):

@@ -4,7 +4,6 @@ editors' preview, so a preview is exactly the page readers get."""
 from dataclasses import replace
 from itertools import groupby
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 
@@ -111,12 +110,3 @@ def discussed_in(treatment, page_number=1):
         .order_by("series__title", "number")
     )
     return Paginator(articles, DISCUSSED_PER_PAGE).get_page(page_number)
-
-
-def site_url_for(request):
-    return f"{request.scheme}://{settings.SITE_DOMAIN}"
-
-
-def is_reader_request(request):
-    """Anonymous, so the response is the same for everyone: no session cookie at all."""
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES

@@ -2,7 +2,20 @@
 
 from datetime import timedelta
 
+from django.db.models import Q
+
 DUE_SOON_DAYS = 90
+
+
+def state_filter(state, today):
+    """The pages in a review state, as a query: the same rule as `review_state()`."""
+    soon = today + timedelta(days=DUE_SOON_DAYS)
+    reviewed = Q(last_reviewed__isnull=False)
+    return {
+        "unreviewed": Q(last_reviewed__isnull=True),
+        "overdue": reviewed & Q(next_review_due__lt=today),
+        "due-soon": reviewed & Q(next_review_due__gte=today, next_review_due__lte=soon),
+    }[state]
 
 
 def review_state(page, today):

@@ -1,10 +1,11 @@
 """What else a saved page changes, kept out of `save()` (simonw/simonwillisonblog's
 blog/signals.py): its search index entry, and redirects when its address changed."""
 
+from django.apps import apps
 from django.db.models.signals import post_save
 
 from . import redirects, search
-from .models import Article, Treatment
+from .models import Publishable
 
 
 def page_saved(sender, instance, raw=False, **kwargs):
@@ -17,5 +18,6 @@ def page_saved(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    for model in (Article, Treatment):
-        post_save.connect(page_saved, sender=model, dispatch_uid=f"page-saved-{model}")
+    for model in apps.get_app_config("articles").get_models():
+        if issubclass(model, Publishable):
+            post_save.connect(page_saved, sender=model, dispatch_uid=f"page-saved-{model}")

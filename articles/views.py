@@ -13,13 +13,12 @@ from .pages import (
     CATEGORY_ORDER,
     discussed_in,
     group_by_category,
-    is_reader_request,
     neighbour,
     page_context,
     published_treatment_links,
-    site_url_for,
     with_neighbours,
 )
+from .readers import is_reader_request, site_url_for
 
 
 class PublicContentMixin:

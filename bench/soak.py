@@ -46,7 +46,7 @@ EDITOR, PASSWORD = "soak-editor", "soak-only-password-" + os.urandom(6).hex()
 
 
 class Page:
-    """Enough of a response for tests.admin_forms.form_data."""
+    """Enough of a response for tests.support.admin_forms.form_data."""
 
     def __init__(self, content):
         self.content = content

@@ -16,7 +16,7 @@ laid out as
     urgent-help.md                               the urgent-help callout; the body is its text
     media/<image name>                           figure images, under their stored names
 
-Articles, treatments and references carry their `id`, because `[text](article:3)`,
+Articles, treatments and sources carry their `id`, because `[text](article:3)`,
 `[text](treatment:5)` and `[[cite 12]]` in the Markdown name them by it. A person is identified
 by name and credentials; `user` is the username of their admin account. The series title in an
 article's file is there for whoever reads the file: a series is edited in its own file. Derived

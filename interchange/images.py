@@ -13,7 +13,7 @@ from articles import uploads
 from .file_format import MEDIA_DIR, Problem
 
 
-def clean_image(root, name):
+def clean_exported_image(root, name):
     """The image from the directory, re-encoded as every upload is (articles/uploads.py):
     files in an export may have been edited since the site wrote them."""
     source = root / MEDIA_DIR / name

@@ -108,7 +108,7 @@ class Importer:
         self.root = root
         self.warn = warn
         self.documents = {kind: [d for d in documents if d.kind == kind] for kind, *_ in KINDS}
-        self.series, self.people, self.references = {}, {}, {}
+        self.series, self.people, self.sources = {}, {}, {}
         self.users = set()  # (person, username) pairs already linked or warned about
         self.media = {}  # images found only in the directory, stored once committed
         self.counts = Counter()
@@ -123,7 +123,7 @@ class Importer:
             with reporting(page.doc.path):
                 for source in page.doc.data["sources"]:
                     if source["id"] is not None:
-                        self.reference(source)
+                        self.source(source)
         reset_sequences(Source)
         # Links between pages are checked once every page exists.
         for page in pages:
@@ -270,10 +270,10 @@ class Importer:
                 person.save(update_fields=["user"])
         return person
 
-    def reference(self, data):
+    def source(self, data):
         fields = {key: data[key] for key in SOURCE_FIELDS}
         key = data["id"] or tuple(fields.values())
-        if key not in self.references:
+        if key not in self.sources:
             if data["id"]:
                 reference = Source.objects.filter(pk=data["id"]).first()
             else:
@@ -286,8 +286,8 @@ class Importer:
                 except ValidationError as error:
                     raise Problem(f"source “{fields['title']}”: {describe(error)}") from None
                 reference.save()
-            self.references[key] = reference
-        return self.references[key]
+            self.sources[key] = reference
+        return self.sources[key]
 
     def import_relations(self, page):
         obj, data = page.obj, page.doc.data
@@ -300,7 +300,7 @@ class Importer:
             page.changed = True
 
     def sync_sources(self, obj, sources):
-        wanted = [self.reference(source) for source in sources]
+        wanted = [self.source(source) for source in sources]
         if [link.reference_id for link in obj.source_links.all()] == [r.pk for r in wanted]:
             return False
         obj.source_links.all().delete()
@@ -335,7 +335,7 @@ class Importer:
                 raise Problem(f"figure image {name} is longer than {max_length} characters")
             # Even for unchanged figures: a site that lost its media gets the images back.
             if name not in self.media and not default_storage.exists(name):
-                self.media[name] = images.clean_image(self.root, name)
+                self.media[name] = images.clean_exported_image(self.root, name)
         wanted = sorted(tuple(figure[key] for key in FIGURE_KEYS) for figure in figures)
         current = [(f.number, f.image.name, f.alt_text, f.caption) for f in article.figures.all()]
         if current == wanted:
@@ -362,8 +362,14 @@ class Importer:
         # this site is being restored, not published: it keeps its file's status, as a restore
         # must not depend on today's date, and the only way to pass the rule would be to
         # falsify the review dates.
-        obj.full_clean()
-        if errors := obj.publishing_errors(previous_status=page.status_before):
+        errors = {}
+        try:
+            obj.full_clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if overdue := obj.overdue_error(previous_status=page.status_before):
+            errors.setdefault("status", []).append(overdue)
+        if errors:
             raise ValidationError(errors)
         # The admin's rules for the lists (articles/admin/content.py), for the same reasons.
         listed = {link.reference_id for link in obj.source_links.all()}

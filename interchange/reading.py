@@ -138,7 +138,7 @@ class Reader:
         return {key: self.moment(key) for key in TIMESTAMP_KEYS}
 
 
-def read_reference(value, where):
+def read_source(value, where):
     source = Reader(value, SOURCE_KEYS, ("title",), where)
     texts = ("title", "authors", "publication", "doi", "pmid", "url")
     return {
@@ -160,7 +160,7 @@ def _read_publishing(page):
         "reviewer": page.person("reviewer"),
         "last_reviewed": page.day("last_reviewed"),
         "next_review_due": page.day("next_review_due"),
-        "sources": [read_reference(s, f"sources[{i}].") for i, s in enumerate(sources, 1)],
+        "sources": [read_source(s, f"sources[{i}].") for i, s in enumerate(sources, 1)],
         **page.timestamps(),
     }
 

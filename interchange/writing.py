@@ -67,7 +67,7 @@ def person_data(person):
     }
 
 
-def reference_data(reference):
+def source_data(reference):
     return {"id": reference.pk, **{key: getattr(reference, key) for key in SOURCE_FIELDS}}
 
 
@@ -111,7 +111,7 @@ def article_document(article):
             }
             for figure in article.figures.all()
         ],
-        "sources": [reference_data(link.reference) for link in article.source_links.all()],
+        "sources": [source_data(link.reference) for link in article.source_links.all()],
         **_timestamps(article),
     }
     return article_path(article), dump(front_matter, article.body)
@@ -126,7 +126,7 @@ def treatment_document(treatment):
         "ordering": treatment.ordering,
         "summary": treatment.summary,
         **_publishing_data(treatment),
-        "sources": [reference_data(link.reference) for link in treatment.source_links.all()],
+        "sources": [source_data(link.reference) for link in treatment.source_links.all()],
         **_timestamps(treatment),
     }
     return treatment_path(treatment), dump(front_matter, treatment.body)

@@ -24,7 +24,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from articles.pages import is_reader_request
+from articles.readers import is_reader_request
 
 GENERATION_KEY = "pages:generation"
 # A generation also ends after this many seconds, so an edit whose new generation never reached
@@ -40,13 +40,10 @@ SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
 
 def next_scheduled_change():
     """When the next published-but-future page goes public, or None."""
-    from articles.models import Article, Status, Treatment
+    from articles.models import Article, Treatment
 
-    now = timezone.now()
     soonest = [
-        model.objects.filter(status=Status.PUBLISHED, publish_at__gt=now).aggregate(
-            soonest=Min("publish_at")
-        )["soonest"]
+        model.objects.scheduled().aggregate(soonest=Min("publish_at"))["soonest"]
         for model in (Article, Treatment)
     ]
     soonest = [moment for moment in soonest if moment is not None]

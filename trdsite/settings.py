@@ -216,7 +216,8 @@ if AWS_STORAGE_BUCKET_NAME:
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # The editor's live preview and image upload. They are mounted under /admin/ and only answer
-# signed-in staff (articles.admin.markdownx); the preview uses the same pipeline as public pages.
+# signed-in staff (articles.admin.editor_endpoints); the preview uses the same pipeline as public
+# pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"

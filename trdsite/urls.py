@@ -5,7 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from articles.admin.markdownx import EditorImageUploadView, EditorPreviewView
+from articles.admin.editor_endpoints import EditorImageUploadView, EditorPreviewView
 from articles.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} editors"

@@ -39,6 +39,10 @@ class PublishableQuerySet(models.QuerySet):
         """What the public may see (`public_now`), as a query."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published with a publish time still to come: public from that moment on."""
+        return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
+
     def for_lists(self):
         return self.defer(*PAGE_TEXT_FIELDS)
 
@@ -145,24 +149,25 @@ class Publishable(models.Model):
         super().clean()
         # Here as well as in save(): forms validate the constraints before saving.
         self.fill_defaults()
-        errors = self.publishing_errors(previous_status=self.loaded.get("status"))
-        if errors:
-            raise ValidationError(errors)
-
-    def publishing_errors(self, *, previous_status):
-        """{field: message} for each publishing rule this page breaks, judged as a change from
-        a page whose status was `previous_status` (None for a new page)."""
         errors = {}
         if self.reviewer_id and self.reviewer_id == self.author_id:
             errors["reviewer"] = "The medical reviewer must be someone other than the author."
         errors.update(self.link_errors())
+        if overdue := self.overdue_error(previous_status=self.loaded.get("status")):
+            errors["status"] = overdue
+        if errors:
+            raise ValidationError(errors)
+
+    def overdue_error(self, *, previous_status):
+        """Why publishing is refused if the page is being published (its status was
+        `previous_status`, None for a new page) while its clinical review is overdue."""
         being_published = self.status == Status.PUBLISHED and previous_status != Status.PUBLISHED
         if being_published and self.review_overdue:
-            errors["status"] = (
+            return (
                 f"The clinical review was due on {date_format(self.next_review_due)}. Record a "
                 "new review (reviewer and date) before publishing."
             )
-        return errors
+        return None
 
     @classmethod
     def from_db(cls, db, field_names, values):

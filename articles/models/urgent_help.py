@@ -50,7 +50,8 @@ class UrgentHelp(models.Model):
             helplines = list(Helpline.objects.all()) if callout else []
             cached = (callout, helplines)
             cache.set(CACHE_KEY, cached, CACHE_TIMEOUT)
-        # Kept by this process for the page it shows while the database is down (health.py).
+        # Kept by this process for the page it shows while the database is down
+        # (operations/health.py).
         UrgentHelp.last_seen = cached
         return cached
 

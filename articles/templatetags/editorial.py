@@ -1,9 +1,9 @@
-from datetime import date, timedelta
+from datetime import date
 
 from django import template
 
 from ..models import Article, Status, Treatment
-from ..review_schedule import DUE_SOON_DAYS
+from ..review_schedule import REVIEW_STATES, state_filter
 
 register = template.Library()
 
@@ -15,13 +15,15 @@ def editorial_summary(context):
     if not (user.has_perm("articles.view_article") and user.has_perm("articles.view_treatment")):
         return None
     today = date.today()
-    soon = today + timedelta(days=DUE_SOON_DAYS)
-    counts = {"awaiting": 0, "overdue": 0, "due_soon": 0}
+    counts = {
+        "awaiting": 0,
+        "overdue": 0,
+        "due_soon": 0,
+        "due_soon_label": REVIEW_STATES["due-soon"],
+    }
     for model in (Article, Treatment):
         objects = model.objects
         counts["awaiting"] += objects.filter(status=Status.REVIEW).count()
-        counts["overdue"] += objects.filter(next_review_due__lt=today).count()
-        counts["due_soon"] += objects.filter(
-            next_review_due__gte=today, next_review_due__lte=soon
-        ).count()
+        counts["overdue"] += objects.filter(state_filter("overdue", today)).count()
+        counts["due_soon"] += objects.filter(state_filter("due-soon", today)).count()
     return counts

@@ -12,7 +12,7 @@ from tests.support.factories import make_article, make_treatment
 pytestmark = pytest.mark.django_db
 
 
-def make_reference(**fields):
+def make_source(**fields):
     fields.setdefault("title", "An example study")
     return Source.objects.create(**fields)
 
@@ -20,15 +20,15 @@ def make_reference(**fields):
 @pytest.fixture
 def references(db):
     return [
-        make_reference(
+        make_source(
             title="Example trial of an example treatment",
             authors="Example A, Sample B",
             publication="Journal of Examples",
             year=2021,
             doi="10.1000/example.123",
         ),
-        make_reference(title="Example cohort", pmid="12345678", year=2019),
-        make_reference(
+        make_source(title="Example cohort", pmid="12345678", year=2019),
+        make_source(
             title="Example guidance",
             publication="Example Organisation",
             url="https://example.org/guidance",

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 ]
 # Every wait here is for the local live server: seconds, not Playwright's default 30.
 TIMEOUT_MS = 5_000
-PASSWORD = "example-password"  # what conftest.make_staff gives everyone
+PASSWORD = "example-password"  # what tests.support.factories.make_staff gives everyone
 
 
 @dataclass

@@ -45,18 +45,7 @@ def site_env(folder, **overrides):
     """Production settings for a real instance, its files under folder; a private cache prefix
     so instances of different runs never share pages. DATABASE_URL and REDIS_URL are the
     caller's (in `overrides`), never inherited."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DEBUG",
-            "DATABASE_URL",
-            "REDIS_URL",
-            "DJANGO_SETTINGS_MODULE",
-            "PAGE_CACHE_MAX_AGE",
-        }
-    }
+    env = {key: value for key, value in os.environ.items() if key not in INHERITED_NOT}
     env.update(
         DJANGO_SETTINGS_MODULE="trdsite.settings",
         SECRET_KEY="tests-only-not-secret-" + "x" * 40,

@@ -100,7 +100,7 @@ def body(rng, number):
 class Command(BaseCommand):
     help = (
         "Fill the database with a large, clearly made-up series set for benchmarks and scale "
-        "tests (default: 50 series, 10,000 articles, 200 treatments, 500 references). Refuses to "
+        "tests (default: 50 series, 10,000 articles, 200 treatments, 500 sources). Refuses to "
         "run on a database with other content unless --force."
     )
 
@@ -108,7 +108,7 @@ class Command(BaseCommand):
         parser.add_argument("--series", type=int, default=50)
         parser.add_argument("--articles", type=int, default=10_000)
         parser.add_argument("--treatments", type=int, default=200)
-        parser.add_argument("--references", type=int, default=500)
+        parser.add_argument("--sources", type=int, default=500)
         parser.add_argument("--treatments-per-article", type=int, default=8)
         parser.add_argument("--seed", type=int, default=1, help="Random seed, for repeatability.")
         parser.add_argument(
@@ -132,7 +132,7 @@ class Command(BaseCommand):
             self.generate(rng, **options)
         counts = (
             f"{Series.objects.count()} series, {Article.objects.count()} articles, "
-            f"{Treatment.objects.count()} treatments, {Source.objects.count()} references"
+            f"{Treatment.objects.count()} treatments, {Source.objects.count()} sources"
         )
         self.stdout.write(self.style.SUCCESS(f"The database now has {counts}."))
 
@@ -162,13 +162,13 @@ class Command(BaseCommand):
         )
         references = Source.objects.bulk_create(
             Source(
-                title=f"Example generated reference {n}",
+                title=f"Example generated source {n}",
                 authors="Example A, Sample B",
                 publication="Journal of Examples",
                 year=2000 + n % 25,
                 doi=f"10.1000/example.{n}",
             )
-            for n in range(1, options["references"] + 1)
+            for n in range(1, options["sources"] + 1)
         )
         per_series = -(-options["articles"] // len(series_list))
         articles = []
