@@ -14,6 +14,8 @@ def page_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
     search.index(instance)
+    if instance.live_page_id:
+        return  # a draft's address is its live page's until it goes live
     redirects.slug_saved(instance, instance.loaded.get("slug"), was_public=instance.was_public)
 
 

@@ -29,7 +29,9 @@ class PublicContentMixin:
         queryset = super().get_queryset()
         # Readers without a session never touch it (no session query, no "Vary: Cookie").
         if not is_reader_request(self.request) and self.request.user.is_staff:
-            return queryset
+            # Staff also open pages not yet public at their address; drafts of live pages are
+            # seen in the admin's preview.
+            return queryset.pages()
         return queryset.published()
 
     def render_to_response(self, context, **response_kwargs):

@@ -184,7 +184,7 @@ class Importer:
     def import_page(self, doc, model):
         data, kind = doc.data, model._meta.model_name
         with reporting(doc.path):
-            obj = model.objects.filter(slug=data["slug"]).first()
+            obj = model.objects.pages().filter(slug=data["slug"]).first()
             if obj is None:
                 taken = model.objects.filter(pk=data["id"]).first() if data["id"] else None
                 if taken is not None:
@@ -315,7 +315,7 @@ class Importer:
         current = article.treatment_links.select_related("treatment")
         if [link.treatment.slug for link in current] == slugs:
             return False
-        found = Treatment.objects.in_bulk(slugs, field_name="slug")
+        found = {t.slug: t for t in Treatment.objects.pages().filter(slug__in=slugs)}
         missing = [slug for slug in slugs if slug not in found]
         if missing:
             names = ", ".join(f"“{slug}”" for slug in missing)

@@ -39,13 +39,14 @@ SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
 
 
 def next_scheduled_change():
-    """When the next published-but-future page goes public, or None."""
+    """When the next scheduled page goes public or scheduled update goes live, or None."""
+    from articles import drafts
     from articles.models import Article, Treatment
 
     soonest = [
         model.objects.scheduled().aggregate(soonest=Min("publish_at"))["soonest"]
         for model in (Article, Treatment)
-    ]
+    ] + [drafts.next_go_live_from_db()]
     soonest = [moment for moment in soonest if moment is not None]
     return min(soonest) if soonest else None
 

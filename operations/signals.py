@@ -11,4 +11,7 @@ def connect():
     for model in apps.get_app_config("articles").get_models():
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-d-{model}")
-    m2m_changed.connect(content_changed, dispatch_uid="pages-m2m")
+        # Content's own many-to-many lists only: not, say, a group's permissions.
+        for field in model._meta.many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"pages-m-{through}")

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     # Readers' pages straight from the cache, before sessions, auth and the database.
     "operations.page_cache.PageCacheMiddleware",
+    # Scheduled updates of live pages go live on the first request after their time.
+    "articles.middleware.ScheduledDraftsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

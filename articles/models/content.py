@@ -62,7 +62,8 @@ class Treatment(Publishable):
         RAPID_ACTING = "rapid-acting", "Rapid-acting treatments"
 
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    # Unique among pages (a constraint): a draft of a live page shares its slug.
+    slug = models.SlugField(max_length=200)
     category = models.CharField(max_length=32, choices=Category.choices)
     summary = MarkdownxField(
         validators=[markdown.validate_markdown],
@@ -80,6 +81,8 @@ class Treatment(Publishable):
     )
 
     markdown_fields = ("summary", "body")
+    # The lists edited with the page (inlines): part of its drafts and its history.
+    page_lists = ("source_links",)
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -108,7 +111,8 @@ class Article(Publishable):
     series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="articles")
     number = models.PositiveIntegerField(help_text="Position in the series: 1 is shown as “#1”.")
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    # Unique among pages (a constraint): a draft of a live page shares its slug.
+    slug = models.SlugField(max_length=200)
     summary = models.CharField(
         max_length=300,
         help_text="One or two plain sentences. Shown under the title and used as the page's "
@@ -123,6 +127,7 @@ class Article(Publishable):
     toc = models.JSONField(editable=False, default=list)
 
     markdown_fields = ("body",)
+    page_lists = ("treatment_links", "figures", "source_links")
 
     class Meta:
         ordering = ["series__title", "number"]
@@ -130,6 +135,7 @@ class Article(Publishable):
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],
+                condition=Q(live_page__isnull=True),
                 name="article_unique_number_in_series",
                 violation_error_message="Another article in this series has this number.",
             ),
@@ -154,10 +160,21 @@ class Article(Publishable):
         return reverse("articles:article_detail", kwargs={"slug": slug})
 
     def clean(self):
-        super().clean()
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if markdown.count_treatment_markers(self.body) > 1:
             message = "[[treatments]] appears more than once; the list can go in one place only."
-            raise ValidationError({"body": message})
+            errors.setdefault("body", []).append(message)
+        number_taken = self.other_pages().filter(series_id=self.series_id, number=self.number)
+        if self.series_id and self.number and number_taken.exists():
+            errors.setdefault("number", []).append(
+                "Another article in this series has this number."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def render_markdown(self):
         self.body_html = markdown.render(self.body)

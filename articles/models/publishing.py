@@ -39,6 +39,11 @@ class PublishableQuerySet(models.QuerySet):
         """What the public may see (`public_now`), as a query."""
         return self.filter(status=Status.PUBLISHED, publish_at__lte=timezone.now())
 
+    def pages(self):
+        """Pages, not drafts of live pages: what the admin lists, links, imports and exports
+        name."""
+        return self.filter(live_page__isnull=True)
+
     def scheduled(self):
         """Published with a publish time still to come: public from that moment on."""
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -125,6 +130,40 @@ class Publishable(models.Model):
         blank=True,
         help_text=f"Left empty, set to {REVIEW_INTERVAL_YEARS} years after the last review.",
     )
+    # Sign-off of changes to live pages: a live page is never edited in place. Its changes are
+    # made on a draft, a second row pointing at it, which a publisher's sign-off copies onto
+    # the live row (articles.drafts).
+    live_page = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="drafts",
+        help_text="Set on a draft of a live page: the page it will replace once signed off.",
+    )
+    go_live_at = models.DateTimeField(
+        "goes live at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a publisher scheduled this draft: it replaces the live page then.",
+    )
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The publisher who scheduled this draft to go live.",
+    )
+    review_note = models.TextField(
+        "changes requested",
+        blank=True,
+        editable=False,
+        help_text="A publisher's note when sending the page back to its editors.",
+    )
     plain_text = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     # PostgreSQL full-text search (articles.search); unused on SQLite.
@@ -155,6 +194,10 @@ class Publishable(models.Model):
         errors.update(self.link_errors())
         if overdue := self.overdue_error(previous_status=self.loaded.get("status")):
             errors["status"] = overdue
+        # The database's rule for pages, which forms can't check (it names `live_page`, not on
+        # the form), and for drafts, which it leaves out: said now, not at sign-off.
+        if self.slug and self.other_pages().filter(slug=self.slug).exists():
+            errors["slug"] = "Another page already has this address (slug)."
         if errors:
             raise ValidationError(errors)
 
@@ -198,6 +241,10 @@ class Publishable(models.Model):
     def review_overdue(self):
         return self.next_review_due is not None and self.next_review_due < date.today()
 
+    def other_pages(self):
+        """Pages (not drafts) of this kind other than this one, or than the one it drafts."""
+        return type(self).objects.pages().exclude(pk=self.live_page_id or self.pk)
+
     def markdown_text(self):
         """All of the page's Markdown, for checks that look at every field."""
         return "\n".join(getattr(self, name) for name in self.markdown_fields)
@@ -208,9 +255,8 @@ class Publishable(models.Model):
         for name in self.markdown_fields:
             for kind, ids in markdown.markdown_link_ids(getattr(self, name)).items():
                 model = apps.get_model("articles", kind)
-                missing = sorted(
-                    ids - set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
-                )
+                pages = model.objects.pages().filter(pk__in=ids)
+                missing = sorted(ids - set(pages.values_list("pk", flat=True)))
                 if missing:
                     codes = ", ".join(f"{kind}:{number}" for number in missing)
                     errors[name] = f"There is no {kind} for the link {codes}."
@@ -244,6 +290,22 @@ def publishable_indexes(prefix):
 
 def publishable_constraints(prefix):
     return [
+        models.UniqueConstraint(
+            fields=["slug"],
+            condition=Q(live_page__isnull=True),
+            name=f"{prefix}_unique_slug",
+            violation_error_message="Another page already has this address (slug).",
+        ),
+        # One draft per live page, never public itself; only a draft is scheduled to go live.
+        models.UniqueConstraint(fields=["live_page"], name=f"{prefix}_one_draft_per_page"),
+        models.CheckConstraint(
+            condition=Q(live_page__isnull=True) | Q(status__in=[Status.DRAFT, Status.REVIEW]),
+            name=f"{prefix}_draft_of_live_page_is_not_published",
+        ),
+        models.CheckConstraint(
+            condition=Q(go_live_at__isnull=True) | Q(live_page__isnull=False),
+            name=f"{prefix}_only_drafts_go_live",
+        ),
         models.CheckConstraint(
             condition=~Q(status=Status.PUBLISHED) | Q(publish_at__isnull=False),
             name=f"{prefix}_published_has_time",

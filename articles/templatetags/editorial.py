@@ -24,6 +24,6 @@ def editorial_summary(context):
     for model in (Article, Treatment):
         objects = model.objects
         counts["awaiting"] += objects.filter(status=Status.REVIEW).count()
-        counts["overdue"] += objects.filter(state_filter("overdue", today)).count()
-        counts["due_soon"] += objects.filter(state_filter("due-soon", today)).count()
+        counts["overdue"] += objects.pages().filter(state_filter("overdue", today)).count()
+        counts["due_soon"] += objects.pages().filter(state_filter("due-soon", today)).count()
     return counts

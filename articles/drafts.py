@@ -1,0 +1,205 @@
+"""Live pages change only through signed-off drafts.
+
+A published page (article or treatment) is never edited in place. Its changes are made on a
+draft: a second row of the same model whose `live_page` points at it, with its own copies of
+the page's lists (treatments, figures, sources). Readers never see a draft (`published()`
+excludes it: its status is draft or review). A publisher's sign-off copies the draft onto the
+live row, in one transaction and after every publishing rule has passed, keeping the live row's
+id (which `article:3` links and the history use); or schedules that for later, which happens on
+the first request after the time (no job runs). Pages never published have no draft: they are
+edited directly, as nothing of them is public.
+"""
+
+import reversion
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from . import markdown
+from .models import Article, Status, Treatment
+
+# Fields of a page that say where it stands, not what it says: a draft's are its own.
+STANDING_FIELDS = {
+    "id",
+    "live_page",
+    "status",
+    "publish_at",
+    "go_live_at",
+    "signed_off_by",
+    "review_note",
+    "created",
+    "updated",
+    "search_vector",
+}
+NEXT_GO_LIVE_KEY = "drafts:next-go-live:v1"
+NEXT_GO_LIVE_TIMEOUT = 5 * 60
+NOTHING_SCHEDULED = "none"
+
+
+def copy_content(source, target):
+    """What the page says, from source onto target (both saved or not): fields only."""
+    for field in source._meta.concrete_fields:
+        if field.name not in STANDING_FIELDS:
+            setattr(target, field.attname, getattr(source, field.attname))
+
+
+def copy_lists(source, target):
+    """Replace target's lists (treatments, figures, sources) with copies of source's."""
+    for name in type(source).page_lists:
+        rows = list(getattr(source, name).all())
+        manager = getattr(target, name)
+        manager.all().delete()
+        for row in rows:
+            row.pk = None
+            row._state.adding = True
+            setattr(row, manager.field.name, target)
+            # A figure's image is shared, not copied: stored files are never rewritten.
+            row.save()
+
+
+def draft_of(page):
+    return page.drafts.first()
+
+
+def start_draft(live):
+    """The live page's draft: its existing one, or a new copy of the live page."""
+    with transaction.atomic():
+        live = type(live).objects.select_for_update().get(pk=live.pk)
+        draft = draft_of(live)
+        if draft is None:
+            draft = type(live)(live_page=live, status=Status.DRAFT)
+            copy_content(live, draft)
+            draft.save()
+            copy_lists(live, draft)
+        return draft
+
+
+def publishing_errors(page, lists_from=None):
+    """Every publishing rule the page breaks, as for a page being published now: {field:
+    [messages]}. `lists_from` is the row whose lists the page will have (its draft)."""
+    lists_from = lists_from or page
+    errors = {}
+    try:
+        page.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    overdue = page.overdue_error(previous_status=None)
+    if overdue and overdue not in errors.get("status", []):
+        errors.setdefault("status", []).append(overdue)
+    listed = {link.reference_id for link in lists_from.source_links.all()}
+    if names := markdown.missing_citations(page.markdown_text(), listed):
+        errors.setdefault("__all__", []).append(
+            f"The text cites {names}, but that source is not in the Sources list."
+        )
+    if isinstance(page, Article):
+        numbers = {figure.number for figure in lists_from.figures.all()}
+        if names := markdown.missing_figures(page.body, numbers):
+            errors.setdefault("__all__", []).append(
+                f"The body places {names}, but there is no figure with that number."
+            )
+    return errors
+
+
+def publish(page, user, at=None):
+    """Sign off `page`: a draft of a live page replaces it (now, or at `at`); a page never
+    published is published (at `at`, or now). Raises ValidationError, changing nothing, when a
+    publishing rule is broken. Returns the page readers will see."""
+    now = timezone.now()
+    if page.live_page_id is None:
+        page.status = Status.PUBLISHED
+        page.publish_at = at or now
+        page.review_note = ""
+        if errors := publishing_errors(page):
+            raise ValidationError(errors)
+        page.save()
+        return page
+    if at is not None and at > now:
+        return schedule(page, user, at)
+    return go_live(page)
+
+
+def schedule(draft, user, at):
+    # Checked now, so a publisher learns at once; checked again when it goes live.
+    live = type(draft).objects.get(pk=draft.live_page_id)
+    copy_content(draft, live)
+    if errors := publishing_errors(live, lists_from=draft):
+        raise ValidationError(errors)
+    draft.status = Status.REVIEW
+    draft.go_live_at = at
+    draft.signed_off_by = user
+    draft.review_note = ""
+    draft.save()
+    cache.delete(NEXT_GO_LIVE_KEY)
+    return draft.live_page
+
+
+def go_live(draft):
+    """Copy the draft onto its live page and remove the draft, in one transaction."""
+    with transaction.atomic():
+        live = type(draft).objects.select_for_update().get(pk=draft.live_page_id)
+        copy_content(draft, live)
+        if errors := publishing_errors(live, lists_from=draft):
+            raise ValidationError(errors)
+        try:
+            with transaction.atomic():
+                live.save()
+                copy_lists(draft, live)
+                draft.delete()
+        except IntegrityError as error:
+            raise ValidationError(f"The database refused it: {error}") from error
+    cache.delete(NEXT_GO_LIVE_KEY)
+    return live
+
+
+def send_back(page, note):
+    """Back to its editors with the publisher's note; a schedule is cancelled."""
+    page.status = Status.DRAFT
+    page.review_note = note
+    page.go_live_at = None
+    page.signed_off_by = None
+    page.save()
+    cache.delete(NEXT_GO_LIVE_KEY)
+
+
+def next_go_live_from_db():
+    """When the next scheduled draft goes live, or None."""
+    moments = [
+        model.objects.aggregate(soonest=Min("go_live_at"))["soonest"]
+        for model in (Article, Treatment)
+    ]
+    moments = [moment for moment in moments if moment is not None]
+    return min(moments) if moments else None
+
+
+def next_go_live():
+    """`next_go_live_from_db()`, kept in the shared cache: every request that reaches the site
+    asks it."""
+    cached = cache.get(NEXT_GO_LIVE_KEY)
+    if cached is None:
+        cached = next_go_live_from_db() or NOTHING_SCHEDULED
+        cache.set(NEXT_GO_LIVE_KEY, cached, NEXT_GO_LIVE_TIMEOUT)
+    return None if cached == NOTHING_SCHEDULED else cached
+
+
+def apply_due(now=None):
+    """Put every draft whose time has come live. One that now breaks a rule (a review that
+    fell overdue meanwhile) goes back to its editors with the reason instead."""
+    now = now or timezone.now()
+    for model in (Article, Treatment):
+        for draft in model.objects.filter(go_live_at__lte=now).select_related("signed_off_by"):
+            signer = draft.signed_off_by
+            signed = f"signed off by {signer.get_full_name() or signer}" if signer else "signed off"
+            try:
+                with reversion.create_revision():
+                    reversion.set_user(signer)
+                    reversion.set_comment(f"Scheduled update went live ({signed}).")
+                    live = go_live(draft)
+                    reversion.add_to_revision(live)
+            except ValidationError as error:
+                send_back(
+                    draft,
+                    f"Could not go live as scheduled: {' '.join(error.messages)}",
+                )
+    cache.delete(NEXT_GO_LIVE_KEY)
