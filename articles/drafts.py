@@ -153,6 +153,14 @@ def go_live(draft):
     return live
 
 
+def cancel_schedule(draft):
+    """Changes after sign-off need a new one: the draft keeps its status, unscheduled. The
+    caller saves it."""
+    draft.go_live_at = None
+    draft.signed_off_by = None
+    cache.delete(NEXT_GO_LIVE_KEY)
+
+
 def send_back(page, note):
     """Back to its editors with the publisher's note; a schedule is cancelled."""
     page.status = Status.DRAFT

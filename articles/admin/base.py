@@ -15,6 +15,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from .. import readability, search
 from ..models import Status
 from .history import GuardedHistoryMixin
+from .signoff import SignOffMixin
 
 
 def edit_token(obj):
@@ -129,9 +130,10 @@ class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
             set_comment(note)
 
 
-class PublishingAdmin(MarkdownAdmin):
+class PublishingAdmin(SignOffMixin, MarkdownAdmin):
     """Sign-off: only holders of the publish permission publish, unpublish or schedule. Others
-    save drafts and submit them for review; published pages are read-only to them."""
+    save drafts and submit them for review. Published pages change through drafts
+    (SignOffMixin)."""
 
     list_filter = ("status",)
     date_hierarchy = "publish_at"
@@ -156,11 +158,6 @@ class PublishingAdmin(MarkdownAdmin):
     def can_publish(self, request):
         opts = self.model._meta
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.status == Status.PUBLISHED and not self.can_publish(request):
-            return False
-        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = [*super().get_readonly_fields(request, obj), "plain_language"]

@@ -159,8 +159,8 @@ def test_duplicate_number_in_series_gives_a_clear_message(editor_client, series,
     assert "Another article in this series has this number." in response.content.decode()
 
 
-def test_editor_can_reorder_and_remove_treatments_inline(publisher_client, article):
-    editor_client = publisher_client  # the article is published: only publishers change it
+def test_editor_can_reorder_and_remove_treatments_inline(editor_client, series):
+    article = make_article(series, status=Status.DRAFT)
     a, b = make_treatment("a", name="Alpha"), make_treatment("b", name="Beta")
     add_treatments(article, [a, b])
     make_figure(article, 1)

@@ -29,9 +29,10 @@ def test_without_a_note_the_history_says_what_changed(editor_client, draft):
     assert "Title" in comment
 
 
-def test_revisions_include_the_treatment_list(publisher_client, article):
+def test_revisions_include_the_treatment_list(publisher_client, draft):
     from tests.support.factories import add_treatments, make_treatment
 
+    article = draft
     add_treatments(article, [make_treatment("example-treatment")])
     save_via_admin(publisher_client, article, title="Example")
     revision = Version.objects.get_for_object(article).first().revision
@@ -98,7 +99,7 @@ def test_deleted_article_can_be_recovered(publisher_client, series):
 def test_treatments_and_series_have_history_too(publisher_client, series):
     from tests.support.factories import make_treatment
 
-    treatment = make_treatment("example-treatment")
+    treatment = make_treatment("example-treatment", status=Status.DRAFT)
     save_via_admin(publisher_client, treatment, summary="Example new summary")
     save_via_admin(publisher_client, series, description="Example description")
     assert Version.objects.get_for_object(treatment).exists()

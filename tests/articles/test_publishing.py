@@ -56,7 +56,10 @@ def test_publisher_publishes_and_unpublishes(publisher_client, client, series):
     assert change(publisher_client, article, status=Status.PUBLISHED).status_code == 302
     assert client.get(article.get_absolute_url()).status_code == 200
 
-    assert change(publisher_client, article, status=Status.UNPUBLISHED).status_code == 302
+    # A published page is read-only: taken down with its Unpublish button.
+    assert change(publisher_client, article, status=Status.UNPUBLISHED).status_code == 403
+    unpublish = reverse("admin:articles_article_unpublish", args=[article.pk])
+    assert publisher_client.post(unpublish).status_code == 302
     assert client.get(article.get_absolute_url()).status_code == 404
 
 

@@ -121,15 +121,23 @@ def documents():
     """(relative path, text) of every file of an export."""
     for series in Series.objects.order_by("pk"):
         yield writing.series_document(series)
-    treatments = Treatment.objects.pages().select_related(*PEOPLE).prefetch_related(
-        Prefetch("source_links", TreatmentReference.objects.select_related("reference"))
+    treatments = (
+        Treatment.objects.pages()
+        .select_related(*PEOPLE)
+        .prefetch_related(
+            Prefetch("source_links", TreatmentReference.objects.select_related("reference"))
+        )
     )
     for treatment in treatments.order_by("pk"):
         yield writing.treatment_document(treatment)
-    articles = Article.objects.pages().select_related("series", *PEOPLE).prefetch_related(
-        Prefetch("treatment_links", ArticleTreatment.objects.select_related("treatment")),
-        Prefetch("source_links", ArticleReference.objects.select_related("reference")),
-        "figures",
+    articles = (
+        Article.objects.pages()
+        .select_related("series", *PEOPLE)
+        .prefetch_related(
+            Prefetch("treatment_links", ArticleTreatment.objects.select_related("treatment")),
+            Prefetch("source_links", ArticleReference.objects.select_related("reference")),
+            "figures",
+        )
     )
     for article in articles.order_by("pk"):
         yield writing.article_document(article)

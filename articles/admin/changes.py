@@ -1,0 +1,71 @@
+"""What signing off a page changes for readers: the draft against the live page, field by
+field, its lists (treatments, figures, sources) included."""
+
+from reversion_compare.helpers import html_diff
+
+# Where the page stands, not what it says: the sign-off itself decides these.
+NOT_COMPARED = {"status", "publish_at", "created", "updated"}
+LIST_LABELS = {
+    "treatment_links": "Treatments listed",
+    "figures": "Figures",
+    "source_links": "Sources",
+}
+
+
+def field_text(page, field):
+    if page is None:
+        return ""
+    value = getattr(page, field.name)
+    if value is None:
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+def list_text(page, name):
+    if page is None:
+        return ""
+    lines = []
+    for row in getattr(page, name).all():
+        if name == "treatment_links":
+            lines.append(f"{row.position}. {row.treatment}")
+        elif name == "figures":
+            caption = f" — {row.caption}" if row.caption else ""
+            lines.append(f"Figure {row.number}: {row.alt_text}{caption} ({row.image.name})")
+        else:
+            lines.append(f"{row.position}. {row.reference}")
+    return "\n".join(lines)
+
+
+def compared_fields(model_admin):
+    names = [
+        name
+        for _, options in model_admin.fieldsets
+        for name in options["fields"]
+        if name not in NOT_COMPARED
+    ]
+    model_fields = {field.name: field for field in model_admin.model._meta.concrete_fields}
+    return [model_fields[name] for name in names if name in model_fields]
+
+
+def page_changes(model_admin, live, page):
+    """[{label, changed, diff}] for each field and list, `live` (None for a new page) against
+    `page`; `diff` is escaped HTML with <ins> and <del>."""
+    rows = []
+    compared = [
+        (field.verbose_name, field_text(live, field), field_text(page, field))
+        for field in compared_fields(model_admin)
+    ] + [
+        (LIST_LABELS[name], list_text(live, name), list_text(page, name))
+        for name in model_admin.model.page_lists
+    ]
+    for label, before, after in compared:
+        rows.append(
+            {
+                "label": label[:1].upper() + label[1:],
+                "changed": before != after,
+                "diff": html_diff(before, after),
+            }
+        )
+    return rows

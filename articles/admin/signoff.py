@@ -1,0 +1,262 @@
+"""Sign-off in the admin: live pages are read-only and change through drafts (articles.drafts);
+publishers see what would change for readers and publish, schedule or send it back."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from reversion import add_to_revision, create_revision, set_comment, set_user
+from reversion.models import Version
+
+from .. import drafts
+from ..models import Status
+from .changes import page_changes
+
+
+def edit_token(page):
+    """What the publisher saw: refused if the page changed before they signed it off."""
+    return page.updated.isoformat() if page.updated else ""
+
+
+class SignOffForm(forms.Form):
+    ACTIONS = {"publish": "Publish now", "schedule": "Schedule", "send_back": "Send back"}
+
+    action = forms.ChoiceField(choices=list(ACTIONS.items()), widget=forms.RadioSelect)
+    go_live_at = forms.SplitDateTimeField(
+        label="Go live at",
+        required=False,
+        widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"}, time_attrs={"type": "time"}),
+        help_text="For “Schedule”: readers keep the live version until then.",
+    )
+    note = forms.CharField(
+        label="Note for the editors",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For “Send back”: what needs changing. Shown on the page's form and in the "
+        "review queue.",
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action == "schedule":
+            moment = cleaned.get("go_live_at")
+            if moment is None:
+                self.add_error("go_live_at", "Say when it should go live.")
+            elif moment <= timezone.now():
+                self.add_error("go_live_at", "Choose a time in the future, or publish now.")
+        if action == "send_back" and not cleaned.get("note", "").strip():
+            self.add_error("note", "Say what needs changing.")
+        return cleaned
+
+
+class SignOffMixin:
+    """For PublishingAdmin. Published pages (live or scheduled) are never edited in place, by
+    anyone: "Edit as a draft" makes (or opens) their draft. A publisher signs off a draft, or a
+    page never published, on its sign-off page."""
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/draft/", wrap(self.start_draft_view), name=f"{name}_draft"),
+            path("<path:object_id>/signoff/", wrap(self.signoff_view), name=f"{name}_signoff"),
+            path(
+                "<path:object_id>/unpublish/", wrap(self.unpublish_view), name=f"{name}_unpublish"
+            ),
+            *super().get_urls(),
+        ]
+
+    def admin_url(self, view, page):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=[page.pk])
+
+    # Permissions
+
+    def has_change_permission(self, request, obj=None):
+        # Judged by the stored status: a form being saved has already set the new one.
+        if obj is not None and obj.loaded.get("status", obj.status) == Status.PUBLISHED:
+            return False  # through its draft
+        return super().has_change_permission(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        # Lists and autocompletes name pages; a draft is reached from its page.
+        queryset = queryset.pages()
+        return super().get_search_results(request, queryset, search_term)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.live_page_id and "status" in form.base_fields:
+            # A draft of a live page is signed off on its sign-off page, never by its status.
+            form.base_fields["status"].choices = [
+                (value, label)
+                for value, label in Status.choices
+                if value in (Status.DRAFT, Status.REVIEW)
+            ]
+        return form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.live_page_id and "publish_at" not in fields:
+            fields.append("publish_at")
+        return fields
+
+    # The change form: live page or draft
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and request.method == "GET" and "live" not in request.GET:
+            draft = drafts.draft_of(obj) if obj.live_page_id is None else None
+            if draft is not None:
+                return redirect(self.admin_url("change", draft))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["signoff"] = self.signoff_context(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def signoff_context(self, request, obj):
+        live = obj.live_page if obj.live_page_id else obj
+        draft = obj if obj.live_page_id else drafts.draft_of(obj)
+        return {
+            "page": obj,
+            "live": live if live.status == Status.PUBLISHED else None,
+            "draft": draft,
+            "is_draft": bool(obj.live_page_id),
+            "can_publish": self.can_publish(request),
+            "can_edit": super().has_change_permission(request, obj),
+            "public_url": live.get_absolute_url() if live.is_public else "",
+            "draft_url": self.admin_url("draft", live),
+            "signoff_url": self.admin_url("signoff", obj),
+            "unpublish_url": self.admin_url("unpublish", live),
+            "live_admin_url": self.admin_url("change", live) + "?live=1",
+        }
+
+    def save_model(self, request, obj, form, change):
+        if obj.live_page_id and obj.go_live_at:
+            # What was signed off is not what goes live any more.
+            drafts.cancel_schedule(obj)
+            messages.warning(
+                request,
+                "The scheduled publication was cancelled: the changed draft needs a new sign-off.",
+            )
+        super().save_model(request, obj, form, change)
+
+    # Views
+
+    def start_draft_view(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None or page.live_page_id:
+            raise Http404
+        if request.method != "POST":
+            return redirect(self.admin_url("change", page))
+        if not super().has_change_permission(request, page):
+            raise PermissionDenied
+        with create_revision():
+            set_user(request.user)
+            set_comment("Draft started from the live page.")
+            draft = drafts.start_draft(page)
+            add_to_revision(draft)
+        return redirect(self.admin_url("change", draft))
+
+    def unpublish_view(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None or page.live_page_id:
+            raise Http404
+        if request.method != "POST" or page.status != Status.PUBLISHED:
+            return redirect(self.admin_url("change", page))
+        if not self.can_publish(request):
+            raise PermissionDenied
+        with create_revision():
+            set_user(request.user)
+            set_comment("Unpublished.")
+            page.status = Status.UNPUBLISHED
+            page.save()
+        messages.success(request, f"“{page}” is no longer public.")
+        return redirect(self.admin_url("change", page))
+
+    def signoff_view(self, request, object_id):
+        page = self.get_object(request, unquote(object_id))
+        if page is None or page.status == Status.PUBLISHED:
+            raise Http404
+        if not self.has_view_or_change_permission(request, page):
+            raise PermissionDenied
+        live = page.live_page
+        form = SignOffForm(request.POST or None, initial={"token": edit_token(page)})
+        if request.method == "POST":
+            if not self.can_publish(request):
+                raise PermissionDenied
+            if form.is_valid():
+                if form.cleaned_data["token"] != edit_token(page):
+                    form.add_error(
+                        None,
+                        "The page changed after you opened this page: look at the changes "
+                        "again below before signing it off.",
+                    )
+                    form.data = form.data.copy()
+                    form.data["token"] = edit_token(page)
+                else:
+                    done = self.sign_off(request, page, form)
+                    if done is not None:
+                        return done
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Sign off “{page}”",
+            "page": page,
+            "live": live,
+            "changes": page_changes(self, live, page),
+            "form": form,
+            "can_publish": self.can_publish(request),
+            "change_url": self.admin_url("change", page),
+            "preview_url": self.admin_url("change", page) + "preview/",
+        }
+        return TemplateResponse(request, "admin/articles/signoff.html", context)
+
+    def sign_off(self, request, page, form):
+        """Carry out the publisher's decision; None (with the form's errors) when refused."""
+        action = form.cleaned_data["action"]
+        who = request.user.get_full_name() or request.user.get_username()
+        if action == "send_back":
+            with create_revision():
+                set_user(request.user)
+                set_comment(f"Sent back by {who}: {form.cleaned_data['note']}")
+                drafts.send_back(page, form.cleaned_data["note"])
+            messages.success(request, "Sent back to its editors with your note.")
+            return redirect(self.admin_url("change", page))
+        at = form.cleaned_data["go_live_at"] if action == "schedule" else None
+        own = self.is_own_work(request, page)
+        try:
+            with create_revision():
+                set_user(request.user)
+                result = drafts.publish(page, request.user, at=at)
+                when = f"to go live {date_format(timezone.localtime(at), 'j F Y, H:i')}"
+                verb = f"Scheduled {when}" if at else "Published"
+                set_comment(
+                    f"{verb}, signed off by {who}"
+                    + (" (their own changes)" if own else "")
+                    + ("." if page.live_page_id is None else ": the update of the live page.")
+                )
+                # A schedule is recorded on the draft; a publication on the live page.
+                add_to_revision(page if at else result)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+            return None
+        if at:
+            messages.success(request, f"Scheduled {when}. Readers see the live version until then.")
+            return redirect(self.admin_url("change", page))
+        messages.success(request, f"“{result}” is live.")
+        return redirect(self.admin_url("change", result) + "?live=1")
+
+    @staticmethod
+    def is_own_work(request, page):
+        editors = Version.objects.get_for_object(page).values_list("revision__user", flat=True)
+        return request.user.pk in set(editors)
