@@ -1,114 +1,72 @@
-"""History views that restore one page and nothing else, for those allowed to publish.
+"""History that never changes what readers see by itself.
 
 django-reversion's revision and recover views look a version up by its id alone, restore the
 whole revision it belongs to (which may hold other pages: the seed, an import, a list-editable
-save), and keep the result whenever the change form answers with a redirect, as it does for an
-object that isn't there. Here every history view accepts only versions of its own model and
-object, a restore touches only that page and its inline rows, and restoring needs the right to
-publish.
+save) in place, and keep the result whenever the change form answers with a redirect, as it
+does for an object that isn't there. Here they are replaced: every history view accepts only
+versions of its own model and object, and "Revert" or "Recover" loads that one version (with
+its page's lists) into a draft for the normal sign-off: the draft of a published page, the page
+itself when nothing of it is public, or a new draft page for a deleted one.
 """
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.utils.functional import cached_property
-from reversion.errors import RevertError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from reversion import add_to_revision, create_revision, set_comment, set_user
 from reversion.models import Version
 
-
-class _PageRevision:
-    """A revision cut down to one page and its inline rows. Reverting deletes the page's
-    current inline rows that the version doesn't have, then restores the version's rows."""
-
-    def __init__(self, revision, page_versions, inline_keys, page_id):
-        self._revision = revision
-        self._versions = page_versions
-        self._inline_keys = inline_keys
-        self._page_id = page_id
-
-    def __getattr__(self, name):
-        return getattr(self._revision, name)
-
-    def revert(self, delete=False):
-        try:
-            with transaction.atomic(using=self._versions[0].db):
-                if delete:
-                    for model, key in self._inline_keys:
-                        kept = [v.object_id for v in self._versions if v._model is model]
-                        model._default_manager.filter(**{key: self._page_id}).exclude(
-                            pk__in=kept
-                        ).delete()
-                # The page first: its inline rows point at it.
-                inline_models = dict(self._inline_keys)
-                for version in sorted(self._versions, key=lambda v: v._model in inline_models):
-                    version.revert()
-        except IntegrityError as error:
-            raise RevertError(
-                f"This version can't be restored as it stands ({error}): another page may now "
-                "use its address or number."
-            ) from error
+from .. import drafts
+from ..models import Publishable, Status
 
 
-class _PageVersion:
-    """The version as reversion's revision form view sees it, with its revision cut down to the
-    page (the view calls `version.revision.revert()`)."""
-
-    def __init__(self, version, revision):
-        self._version = version
-        self.revision = revision
-
-    def __getattr__(self, name):
-        return getattr(self._version, name)
+def described(version):
+    when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
+    user = version.revision.user
+    return f"the version of {when}" + (f" by {user.get_full_name() or user}" if user else "")
 
 
 class GuardedHistoryMixin:
-    """For a versioned ModelAdmin with a `can_publish(request)`: history, compare, revert and
-    recover confined to the page named in the URL, and restoring only for those who may
-    publish it."""
+    """For a versioned ModelAdmin: history, compare, revert and recover confined to the object
+    named in the URL; reverting and recovering go through drafts where pages are public."""
+
+    history_load_template = "admin/articles/load_version.html"
+    object_history_template = "admin/articles/object_history.html"
 
     def own_versions(self, object_id):
         return Version.objects.get_for_object_reference(self.model, object_id)
 
-    @cached_property
-    def inline_keys(self):
-        """(model, foreign key attname) of each inline's rows that belong to a page."""
-        keys = []
-        for inline in self.inlines:
-            for field in inline.model._meta.concrete_fields:
-                if field.is_relation and field.remote_field.model is self.model:
-                    keys.append((inline.model, field.attname))
-        return keys
+    def _get_action_list(self, request, object_id, extra_context=None):
+        # History says which version readers see.
+        actions = super()._get_action_list(request, object_id, extra_context)
+        page = self.get_object(request, unquote(object_id))
+        if isinstance(page, Publishable) and actions:
+            latest = actions[0] if self.history_latest_first else actions[-1]
+            if page.live_page_id:
+                latest["label"] = "Current draft"
+            elif page.status == Status.PUBLISHED:
+                latest["label"] = "Live version" if page.is_public else "Scheduled version"
+        return actions
 
-    def page_version(self, version):
-        """The version with its revision limited to this page and its inline rows."""
-        page_id = version.object_id
-        own = [version]
-        inline_models = dict(self.inline_keys)
-        for other in version.revision.version_set.exclude(pk=version.pk):
-            key = inline_models.get(other._model)
-            if key and str(other.field_dict.get(key)) == str(page_id):
-                own.append(other)
-        revision = _PageRevision(version.revision, own, self.inline_keys, page_id)
-        return _PageVersion(version, revision)
-
-    def restore_allowed(self, request):
-        if not self.can_publish(request):
-            raise PermissionDenied("Restoring an earlier version needs the right to publish.")
-
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        self.restore_allowed(request)
-        version = self.own_versions(unquote(object_id)).filter(pk=version_id).first()
-        obj = self.get_object(request, unquote(object_id))
-        if version is None or obj is None or not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        return super().revision_view(request, object_id, version_id, extra_context)
-
-    def recover_view(self, request, version_id, extra_context=None):
-        self.restore_allowed(request)
-        # Only the last version of a page that is deleted now: the ones the recover list shows.
-        if not Version.objects.get_deleted(self.model).filter(pk=version_id).exists():
-            raise PermissionDenied
-        return super().recover_view(request, version_id, extra_context)
+    def history_view(self, request, object_id, extra_context=None):
+        page = self.get_object(request, unquote(object_id))
+        context = {**(extra_context or {})}
+        if isinstance(page, Publishable):
+            other = page.live_page if page.live_page_id else drafts.draft_of(page)
+            if other is not None:
+                opts = self.model._meta
+                context["other_history"] = {
+                    "label": "the live page" if page.live_page_id else "its current draft",
+                    "url": reverse(
+                        f"admin:{opts.app_label}_{opts.model_name}_history", args=[other.pk]
+                    ),
+                }
+        return super().history_view(request, object_id, context)
 
     def compare_view(self, request, object_id, extra_context=None):
         own = self.own_versions(unquote(object_id))
@@ -118,7 +76,102 @@ class GuardedHistoryMixin:
                 raise PermissionDenied
         return super().compare_view(request, object_id, extra_context)
 
-    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
-        return super()._reversion_revisionform_view(
-            request, self.page_version(version), template_name, extra_context
-        )
+    def load_target(self, request, page):
+        """Where a version of `page` is loaded, and whether this user may put it there."""
+        if isinstance(page, Publishable) and page.status == Status.PUBLISHED:
+            # Its draft, made if need be: allowed to whoever may edit the page's content.
+            return drafts.draft_of(page), self.may_edit_content(request, page)
+        return page, self.has_change_permission(request, page)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        page = self.get_object(request, unquote(object_id))
+        version = self.own_versions(unquote(object_id)).filter(pk=version_id).first()
+        if page is None or version is None:
+            raise PermissionDenied
+        target, allowed = self.load_target(request, page)
+        if not allowed:
+            raise PermissionDenied
+        if request.method != "POST":
+            return self.load_form(request, page, version, target, extra_context)
+        try:
+            with transaction.atomic(), create_revision():
+                set_user(request.user)
+                set_comment(f"Loaded {described(version)}.")
+                if target is None:
+                    target = drafts.start_draft(page)
+                warnings = drafts.load_version(version, target)
+                add_to_revision(target)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        self.loaded_message(request, version, target, warnings)
+        return redirect(self.object_url(target))
+
+    def deleted_versions(self):
+        """The last version of each deleted object, drafts of live pages left out: a draft is
+        removed when it goes live, and its page holds what it said."""
+        deleted = Version.objects.get_deleted(self.model).select_related("revision")
+        return [version for version in deleted if not version.field_dict.get("live_page_id")]
+
+    def recoverlist_view(self, request, extra_context=None):
+        # django-reversion's view, with the list above.
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "module_name": opts.verbose_name,
+            "title": f"Recover deleted {opts.verbose_name_plural}",
+            "deleted": self.deleted_versions(),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "reversion/recover_list.html", context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # Only the versions the recover list shows.
+        version = next((v for v in self.deleted_versions() if str(v.pk) == str(version_id)), None)
+        if version is None or not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return self.load_form(request, None, version, None, extra_context)
+        target = self.model(pk=version.object_id)
+        try:
+            with transaction.atomic(), create_revision():
+                set_user(request.user)
+                set_comment(f"Recovered {described(version)}, as a draft.")
+                warnings = drafts.load_version(version, target)
+                add_to_revision(target)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(request.path)
+        self.loaded_message(request, version, target, warnings)
+        return redirect(self.object_url(target))
+
+    def loaded_message(self, request, version, target, warnings):
+        where = "the draft" if getattr(target, "live_page_id", None) else f"“{target}”"
+        text = f"Loaded {described(version)} into {where}."
+        if isinstance(target, Publishable):
+            text += " Readers see no change until a publisher signs it off."
+        messages.success(request, " ".join([text, *warnings]))
+
+    def object_url(self, obj):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def load_form(self, request, page, version, target, extra_context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Load {described(version)}",
+            "page": page,
+            "version": version,
+            "described": described(version),
+            "into_draft": page is None
+            or (isinstance(page, Publishable) and page.status == Status.PUBLISHED),
+            "existing_draft": target if page is not None and target is not page else None,
+            "publishable": issubclass(self.model, Publishable),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.history_load_template, context)

@@ -79,6 +79,10 @@ class SignOffMixin:
 
     # Permissions
 
+    def may_edit_content(self, request, page):
+        """May change what the page says, in a draft when it is published."""
+        return super().has_change_permission(request, page)
+
     def has_change_permission(self, request, obj=None):
         # Judged by the stored status: a form being saved has already set the new one.
         if obj is not None and obj.loaded.get("status", obj.status) == Status.PUBLISHED:
@@ -131,7 +135,7 @@ class SignOffMixin:
             "draft": draft,
             "is_draft": bool(obj.live_page_id),
             "can_publish": self.can_publish(request),
-            "can_edit": super().has_change_permission(request, obj),
+            "can_edit": self.may_edit_content(request, obj),
             "public_url": live.get_absolute_url() if live.is_public else "",
             "draft_url": self.admin_url("draft", live),
             "signoff_url": self.admin_url("signoff", obj),
@@ -157,7 +161,7 @@ class SignOffMixin:
             raise Http404
         if request.method != "POST":
             return redirect(self.admin_url("change", page))
-        if not super().has_change_permission(request, page):
+        if not self.may_edit_content(request, page):
             raise PermissionDenied
         with create_revision():
             set_user(request.user)

@@ -70,13 +70,14 @@ def test_revert_to_an_earlier_revision(publisher_client, draft):
     original = Version.objects.get_for_object(draft)[1]
     url = reverse("admin:articles_article_revision", args=[draft.pk, original.pk])
 
-    response = publisher_client.post(url, form_data(publisher_client.get(url)))
+    assert "Load this version" in publisher_client.get(url).content.decode()
+    response = publisher_client.post(url)
 
     assert response.status_code == 302, form_errors(response)
     draft.refresh_from_db()
     assert draft.title == "Example original"
     assert draft.body_html == "<p>First <em>version</em>.</p>"
-    assert "Reverted" in Version.objects.get_for_object(draft).first().revision.comment
+    assert "Loaded the version of" in Version.objects.get_for_object(draft).first().revision.comment
 
 
 def test_deleted_article_can_be_recovered(publisher_client, series):

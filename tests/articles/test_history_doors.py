@@ -1,5 +1,5 @@
 """The history views are no side door: they accept only versions of their own model and object,
-restore only that page, and restoring needs the right to publish."""
+and load that one page's version into a draft, never into what readers see."""
 
 import pytest
 import reversion
@@ -82,34 +82,63 @@ def test_revision_of_another_object_of_the_same_model_is_refused(publisher_clien
     assert treatment.summary == "Example summary of example-mine."
 
 
-def test_editors_cannot_restore_even_their_own_pages_versions(editor_client, series):
+def test_a_version_of_a_published_page_loads_into_its_draft_not_the_live_page(
+    editor_client, client, series
+):
+    article = make_article(series, title="Example first title")
+    first = versioned(article)
+    versioned(article, title="Example live title")
+    url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+
+    response = editor_client.post(url)
+
+    draft = article.drafts.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:articles_article_change", args=[draft.pk])
+    assert draft.title == "Example first title"
+    assert draft.status == Status.DRAFT
+    article.refresh_from_db()
+    assert article.title == "Example live title"
+    assert b"Example live title" in client.get(article.get_absolute_url()).content
+
+
+def test_a_version_of_a_page_never_published_loads_into_it_and_stays_private(
+    editor_client, client, series
+):
     draft = make_article(series, status=Status.DRAFT, title="Example first title")
-    first = versioned(draft)
-    versioned(draft, title="Example second title")
-    revision_url = reverse("admin:articles_article_revision", args=[draft.pk, first.pk])
+    # A version in which it was published (since unpublished) must not publish it again.
+    first = versioned(draft, status=Status.PUBLISHED)
+    versioned(draft, status=Status.UNPUBLISHED, title="Example second title")
+    url = reverse("admin:articles_article_revision", args=[draft.pk, first.pk])
 
-    assert editor_client.get(revision_url).status_code == 403
-    assert editor_client.post(revision_url, {}).status_code == 403
+    assert editor_client.post(url).status_code == 302
+
     draft.refresh_from_db()
-    assert draft.title == "Example second title"
+    assert (draft.title, draft.status) == ("Example first title", Status.UNPUBLISHED)
+    assert client.get(draft.get_absolute_url()).status_code == 404
 
 
-def test_editors_cannot_recover_deleted_pages(editor_client, publisher_client, series):
-    article = make_article(series, status=Status.DRAFT, title="Example deleted")
+def test_a_deleted_page_comes_back_as_a_draft(editor_client, client, series):
+    article = make_article(series, status=Status.PUBLISHED, title="Example deleted")
     version = versioned(article)
     article.delete()
     url = reverse("admin:articles_article_recover", args=[version.pk])
-    # The form exactly as a Publisher would submit it.
-    data = form_data(publisher_client.get(url))
 
-    assert editor_client.post(url, data).status_code == 403
-    assert not Article.objects.exists()
+    assert editor_client.post(url).status_code == 302
+
+    recovered = Article.objects.get()
+    assert (recovered.pk, recovered.title) == (
+        version.object_id and int(version.object_id),
+        "Example deleted",
+    )
+    assert recovered.status == Status.DRAFT
+    assert client.get(recovered.get_absolute_url()).status_code == 404
 
 
 def test_reverting_one_page_leaves_the_others_in_its_revision_alone(publisher_client, series):
     # One revision holding two pages, as the seed and imports make.
-    first = make_article(series, 1, title="Example first, old")
-    second = make_article(series, 2, title="Example second, old")
+    first = make_article(series, 1, title="Example first, old", status=Status.DRAFT)
+    second = make_article(series, 2, title="Example second, old", status=Status.DRAFT)
     with reversion.create_revision():
         first.save()
         second.save()
@@ -118,7 +147,7 @@ def test_reverting_one_page_leaves_the_others_in_its_revision_alone(publisher_cl
     versioned(second, title="Example second, new")
     url = reverse("admin:articles_article_revision", args=[first.pk, shared.pk])
 
-    response = publisher_client.post(url, form_data(publisher_client.get(url)))
+    response = publisher_client.post(url)
 
     assert response.status_code == 302
     first.refresh_from_db()
