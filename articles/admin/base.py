@@ -12,7 +12,7 @@ from reversion import set_comment
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from .. import readability, search
+from .. import public_use, readability, search
 from ..models import Status
 from .history import GuardedHistoryMixin
 from .signoff import SignOffMixin
@@ -30,6 +30,40 @@ def last_change(obj):
     user = version.revision.user
     name = (user.get_full_name() or user.get_username()) if user else "Someone"
     return name, version.revision.date_created
+
+
+def is_publisher(request):
+    """Publishers sign off what readers see; the publish permission on articles says who."""
+    return request.user.has_perm("articles.publish_article")
+
+
+class ShownPubliclyMixin:
+    """Series, people and sources: anyone with change rights while no published page shows
+    them, publishers only after that."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not is_publisher(request) and public_use.shown_publicly(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not is_publisher(request) and public_use.shown_publicly(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class PublishersOnlyMixin:
+    """Site-wide text readers see on every page (the urgent-help callout and its helplines):
+    changed by publishers only, seen by everyone with view rights."""
+
+    def has_add_permission(self, request, *args):
+        return is_publisher(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return is_publisher(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_publisher(request) and super().has_delete_permission(request, obj)
 
 
 class EditorialForm(forms.ModelForm):

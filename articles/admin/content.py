@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import path
 
 from .. import markdown
@@ -16,12 +16,12 @@ from ..models import (
     Treatment,
     TreatmentReference,
 )
-from .base import MarkdownAdmin, PublishingAdmin
+from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .review import PreviewMixin, review_queue_view
 
 
 @admin.register(Series)
-class SeriesAdmin(MarkdownAdmin):
+class SeriesAdmin(ShownPubliclyMixin, MarkdownAdmin):
     list_display = ("title", "slug", "article_count", "updated")
     # The annotation below drops Meta.ordering; autocomplete pages need a stable order.
     ordering = ("title",)
@@ -30,7 +30,8 @@ class SeriesAdmin(MarkdownAdmin):
     fieldsets = ((None, {"fields": ("title", "slug", "description", "created", "updated")}),)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        pages = Count("articles", filter=Q(articles__live_page__isnull=True))
+        return super().get_queryset(request).annotate(article_count=pages)
 
     @admin.display(description="Articles", ordering="article_count")
     def article_count(self, obj):
@@ -38,7 +39,7 @@ class SeriesAdmin(MarkdownAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ShownPubliclyMixin, admin.ModelAdmin):
     list_display = ("name", "credentials", "user")
     list_select_related = ("user",)
     search_fields = ("name", "credentials")
@@ -55,7 +56,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ShownPubliclyMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("cite_as", "title", "authors", "year", "publication")
     list_filter = ("year",)

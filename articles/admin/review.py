@@ -111,7 +111,8 @@ class PreviewMixin:
 
 def review_queue_view(request):
     """Articles and treatments by review due date, the most urgent first; filterable by kind,
-    review state, and content awaiting sign-off."""
+    review state, and what awaits sign-off (new pages and updates of live pages) or was sent
+    back with changes requested."""
     if not (
         request.user.has_perm("articles.view_article")
         and request.user.has_perm("articles.view_treatment")
@@ -121,26 +122,40 @@ def review_queue_view(request):
     kind = request.GET.get("kind", "")
     state = request.GET.get("state", "")
     awaiting = request.GET.get("status") == Status.REVIEW
+    sent_back = request.GET.get("status") == "changes-requested"
     rows = []
     for model in (Article, Treatment):
-        if kind and kind != model._meta.model_name:
+        name = model._meta.model_name
+        if kind and kind != name:
             continue
         queryset = model.objects.select_related("reviewer")
         if awaiting:
             queryset = queryset.filter(status=Status.REVIEW)
+        elif sent_back:
+            queryset = queryset.filter(status=Status.DRAFT).exclude(review_note="")
+        else:
+            queryset = queryset.pages()  # a draft's review dates are its page's until signed off
         for page in queryset:
             page_state = review_state(page, today)
             if state and state != page_state:
                 continue
+            view = "signoff" if page.status == Status.REVIEW else "change"
             rows.append(
                 {
                     "page": page,
-                    "kind": model._meta.verbose_name,
+                    "kind": (
+                        f"update of a live {model._meta.verbose_name}"
+                        if page.live_page_id
+                        else model._meta.verbose_name
+                    ),
+                    "status": (
+                        "Changes requested"
+                        if page.status == Status.DRAFT and page.review_note
+                        else page.get_status_display()
+                    ),
                     "state": page_state,
                     "state_label": REVIEW_STATES[page_state],
-                    "url": reverse(
-                        f"admin:articles_{model._meta.model_name}_change", args=[page.pk]
-                    ),
+                    "url": reverse(f"admin:articles_{name}_{view}", args=[page.pk]),
                 }
             )
     # Never reviewed first, then by due date.
@@ -153,6 +168,7 @@ def review_queue_view(request):
         "kind": kind,
         "state": state,
         "awaiting": awaiting,
+        "sent_back": sent_back,
         "opts": Article._meta,
     }
     return TemplateResponse(request, "admin/articles/review_queue.html", context)

@@ -89,6 +89,13 @@ class SignOffMixin:
             return False  # through its draft
         return super().has_change_permission(request, obj)
 
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if not self.can_publish(request):
+            # Editable columns (a treatment's order) change live pages at once: publishers only.
+            changelist.list_editable = ()
+        return changelist
+
     def get_search_results(self, request, queryset, search_term):
         # Lists and autocompletes name pages; a draft is reached from its page.
         queryset = queryset.pages()

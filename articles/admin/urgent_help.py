@@ -5,9 +5,10 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from ..models import Helpline, UrgentHelp
+from .base import PublishersOnlyMixin
 
 
-class HelplineInline(admin.TabularInline):
+class HelplineInline(PublishersOnlyMixin, admin.TabularInline):
     model = Helpline
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("position", "name", "contact", "where", "details", "url")
@@ -15,7 +16,7 @@ class HelplineInline(admin.TabularInline):
 
 
 @admin.register(UrgentHelp)
-class UrgentHelpAdmin(admin.ModelAdmin):
+class UrgentHelpAdmin(PublishersOnlyMixin, admin.ModelAdmin):
     """One callout, shown on every public page: it can be edited, never added twice or
     removed."""
 

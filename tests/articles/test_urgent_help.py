@@ -22,19 +22,35 @@ def test_default_callout_ships_with_helplines(client, article):
         assert box.find("a", href="tel:988")
 
 
-def test_editors_edit_it_in_one_place_and_every_page_changes(editor_client, client, article):
+def test_publishers_edit_it_in_one_place_and_every_page_changes(publisher_client, client, article):
     url = reverse("admin:articles_urgenthelp_change", args=[1])
-    data = form_data(editor_client.get(url))
+    data = form_data(publisher_client.get(url))
     data["text"] = "Example new wording for the callout."
     data["helplines-0-contact"] = "000 000"
 
-    response = editor_client.post(url, data)
+    response = publisher_client.post(url, data)
 
     assert response.status_code == 302, form_errors(response)
     for page in ["/", article.get_absolute_url()]:
         box = callout(client, page)
         assert "Example new wording for the callout." in box.get_text()
         assert box.find("a", href="tel:000000")
+
+
+def test_editors_see_it_but_cannot_change_the_crisis_numbers(
+    editor_client, publisher_client, client, article
+):
+    url = reverse("admin:articles_urgenthelp_change", args=[1])
+    # The form as a publisher would submit it, changed.
+    data = form_data(publisher_client.get(url))
+    data["helplines-0-contact"] = "000 000"
+    before = callout(client, "/").get_text()
+
+    assert editor_client.get(url).status_code == 200  # read-only
+    assert editor_client.post(url, data).status_code == 403
+
+    assert callout(client, "/").get_text() == before
+    assert not callout(client, "/").find("a", href="tel:000000")
 
 
 def test_it_cannot_be_deleted_or_duplicated(publisher_client, admin_client):
