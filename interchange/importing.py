@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
-from articles import markdown
+from articles import drafts, markdown
 from articles.models import (
     Article,
     ArticleTreatment,
@@ -44,6 +44,8 @@ class Page:
     created: bool
     status_before: str
     changed: bool
+    # Made by this import for a published page: removed again if the file changed nothing.
+    new_draft: bool = False
 
 
 @contextmanager
@@ -102,10 +104,15 @@ class Importer:
     """Saves what was read: series, then pages (matched by slug, keeping their ids), then the
     pages' lists, then checks every page as the admin would. A file is the whole page: what it
     leaves out is reset. Pages without a file are left alone. Nothing unchanged is saved, so
-    importing twice changes nothing."""
+    importing twice changes nothing.
 
-    def __init__(self, root, documents, warn):
+    What readers see changes only with `publish`: a changed file of a published page goes into
+    the page's draft, submitted for sign-off, and a file that would publish a page here leaves
+    it submitted for review. A page new to the site keeps its file's status (a restore)."""
+
+    def __init__(self, root, documents, warn, publish=False):
         self.root = root
+        self.publish = publish
         self.warn = warn
         self.documents = {kind: [d for d in documents if d.kind == kind] for kind, *_ in KINDS}
         self.series, self.people, self.sources = {}, {}, {}
@@ -133,8 +140,16 @@ class Importer:
             with reporting(page.doc.path):
                 self.validate(page)
         for page in pages:
+            if page.new_draft and not page.changed:
+                page.obj.delete()  # the file is the live page as it stands
+                self.count(False, False)
+                continue
             if page.created:
                 restore_timestamps(page.obj, page.doc.data)
+            if page.changed and page.obj.live_page_id and page.obj.status != Status.REVIEW:
+                page.obj.status = Status.REVIEW
+                page.obj.save()
+                self.warn(f"{page.doc.path}: the changes await a publisher's sign-off.")
             if page.changed:
                 # Again, now that figures, treatments and sources are final: the revision
                 # follows them.
@@ -201,9 +216,24 @@ class Importer:
                     f"such as [text]({kind}:{data['id']}) would point at another page"
                 )
             created = obj._state.adding
+            new_draft = False
+            if not created and not self.publish and obj.status == Status.PUBLISHED:
+                draft = drafts.draft_of(obj)
+                new_draft = draft is None
+                obj = draft or drafts.start_draft(obj)
             # For a page new here the file's status counts as its status before: see validate().
             status_before = data["status"] if created else obj.status
             fields = self.page_fields(data, model)
+            if obj.live_page_id:
+                # Submitted for sign-off in run(), if the file changed anything.
+                fields["status"], fields["publish_at"] = obj.status, obj.publish_at
+            elif not created and not self.publish and data["status"] == Status.PUBLISHED:
+                fields["status"] = Status.REVIEW  # publishing is a publisher's decision
+                if obj.status != Status.REVIEW:
+                    self.warn(
+                        f"{doc.path}: not published; it awaits a publisher's sign-off "
+                        "(import with --publish to publish it)."
+                    )
             before = {name: getattr(obj, name) for name in fields}
             for name, value in fields.items():
                 setattr(obj, name, value)
@@ -222,7 +252,7 @@ class Importer:
                 if errors:
                     raise ValidationError(errors)
                 obj.save()
-        return Page(doc, obj, created, status_before, changed)
+        return Page(doc, obj, created, status_before, changed, new_draft)
 
     def page_fields(self, data, model):
         author, reviewer = self.person(data["author"]), self.person(data["reviewer"])

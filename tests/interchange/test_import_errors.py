@@ -125,8 +125,11 @@ def test_publishing_by_file_keeps_the_overdue_review_rule_that_a_restore_does_no
     set_keys(status="published")(tmp_path / DRAFT)
 
     with pytest.raises(CommandError, match=f"{DRAFT}: status: The clinical review was due"):
-        run_import(tmp_path)
+        run_import(tmp_path, "--publish")
     assert Article.objects.get(slug="example-draft").status == Status.DRAFT
+    # Without --publish, a file publishes nothing: the page awaits sign-off.
+    run_import(tmp_path)
+    assert Article.objects.get(slug="example-draft").status == Status.REVIEW
 
     # Restoring onto an empty site: pages new here keep the status their file gives them.
     wipe_content()

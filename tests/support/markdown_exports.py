@@ -55,9 +55,9 @@ def export(path):
     return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
 
 
-def run_import(path):
+def run_import(path, *flags):
     out = StringIO()
-    call_command("import_markdown", str(path), stdout=out, stderr=StringIO())
+    call_command("import_markdown", str(path), *flags, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
