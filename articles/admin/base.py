@@ -131,7 +131,7 @@ class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
     history_latest_first = True
 
     class Media:
-        js = ["admin/js/markdownx_errors.js"]
+        js = ["admin/js/markdownx_errors.js", "admin/js/unsaved_changes.js"]
         css = {"all": ["admin/css/markdownx_editor.css"]}
 
     def get_fieldsets(self, request, obj=None):

@@ -45,6 +45,9 @@ class PersonAdmin(ShownPubliclyMixin, admin.ModelAdmin):
     search_fields = ("name", "credentials")
     autocomplete_fields = ("user",)
 
+    class Media:
+        js = ["admin/js/unsaved_changes.js"]
+
     def get_form(self, request, obj=None, **kwargs):
         # Linking an admin account needs user management, which editors don't have.
         if not request.user.has_perm("auth.view_user"):
@@ -61,6 +64,9 @@ class SourceAdmin(ShownPubliclyMixin, admin.ModelAdmin):
     list_display = ("cite_as", "title", "authors", "year", "publication")
     list_filter = ("year",)
     search_fields = ("title", "authors", "publication", "doi", "pmid", "url")
+
+    class Media:
+        js = ["admin/js/unsaved_changes.js"]
 
     @admin.display(description="Cite as", ordering="pk")
     def cite_as(self, obj):

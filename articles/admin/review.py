@@ -43,7 +43,13 @@ class PreviewMixin:
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         if request.method != "POST":
-            return redirect("..")
+            if obj is None:
+                return redirect("..")
+            # The page as saved (a draft, say), as readers would see it.
+            response = self.render_preview(request, obj, obj, self.saved_rows(obj))
+            patch_cache_control(response, no_cache=True, no_store=True, private=True)
+            response["X-Robots-Tag"] = "noindex"
+            return response
         form = self.get_form(request, obj, change=obj is not None)(
             request.POST, request.FILES, instance=obj
         )
@@ -66,12 +72,14 @@ class PreviewMixin:
         else:
             page.fill_defaults()
             page.render_markdown()
-            response = self.render_preview(request, page, obj, formsets)
+            response = self.render_preview(request, page, obj, self.form_rows(formsets))
         patch_cache_control(response, no_cache=True, no_store=True, private=True)
         response["X-Robots-Tag"] = "noindex"
         return response
 
-    def render_preview(self, request, page, obj, formsets):
+    @staticmethod
+    def form_rows(formsets):
+        """{list model: [row values]} of the lists as edited in the form."""
         rows = {}
         for formset in formsets:
             kept = [
@@ -80,6 +88,21 @@ class PreviewMixin:
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
             rows[formset.model] = sorted(kept, key=lambda row: row.get("position", 0))
+        return rows
+
+    @staticmethod
+    def saved_rows(page):
+        """The same, of the lists as saved."""
+        rows = {}
+        for name in page.page_lists:
+            manager = getattr(page, name)
+            rows[manager.model] = [
+                {"id": row, **{field.name: getattr(row, field.name) for field in row._meta.fields}}
+                for row in manager.all()
+            ]
+        return rows
+
+    def render_preview(self, request, page, obj, rows):
         source_model = self.model.source_links.rel.related_model
         references = [row["reference"] for row in rows.get(source_model, []) if row]
         context = {"object": page, "preview": True}
@@ -102,7 +125,8 @@ class PreviewMixin:
         else:
             context.update(
                 treatment=page,
-                page_obj=discussed_in(obj) if obj else Paginator([], 1).page(1),
+                # A draft's page lists the articles of the page it drafts.
+                page_obj=discussed_in(obj.live_page or obj) if obj else Paginator([], 1).page(1),
                 **page_context(page, references=references),
             )
             template = "articles/treatment_detail.html"

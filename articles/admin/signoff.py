@@ -148,6 +148,7 @@ class SignOffMixin:
             "signoff_url": self.admin_url("signoff", obj),
             "unpublish_url": self.admin_url("unpublish", live),
             "live_admin_url": self.admin_url("change", live) + "?live=1",
+            "preview_url": self.admin_url("change", obj) + "preview/",
         }
 
     def save_model(self, request, obj, form, change):

@@ -24,6 +24,9 @@ class UrgentHelpAdmin(PublishersOnlyMixin, admin.ModelAdmin):
     fields = ("title", "text")
     inlines = (HelplineInline,)
 
+    class Media:
+        js = ["admin/js/unsaved_changes.js"]
+
     def has_add_permission(self, request):
         return not UrgentHelp.objects.exists() and super().has_add_permission(request)
 

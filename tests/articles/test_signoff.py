@@ -277,3 +277,20 @@ def test_only_publishers_edit_list_columns_of_live_treatments(editor_client, pub
     editor_client.post(changelist, data)
     treatment.refresh_from_db()
     assert treatment.ordering == 5
+
+
+def test_preview_draft_shows_the_saved_draft_as_readers_would(editor_client, live):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, body="Example draft body for preview.")
+
+    response = editor_client.get(url("change", draft) + "preview/")
+
+    assert response.status_code == 200
+    assert "Example draft body for preview." in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert Client().get(url("change", draft) + "preview/").status_code == 302  # sign in first
+
+
+def test_change_forms_ask_before_leaving_unsaved_edits(editor_client, live):
+    for page in (live, live.series):
+        assert "admin/js/unsaved_changes" in editor_client.get(url("change", page)).content.decode()
