@@ -87,16 +87,41 @@ class Editor:
         if status != 302:
             raise RuntimeError(f"the editor could not sign in ({status})")
 
-    def save(self, path, number):
+    def post_form(self, path, **changes):
+        """Submit the form on `path` as rendered, with `changes`; the response's status and
+        where it redirects to."""
         status, _, content = self.request("GET", path)
+        if status != 200:
+            return status, None
+        fields = {**form_data(Page(content)), **changes}
+        status, headers, _ = self.request("POST", path, fields)
+        return status, headers.get("Location")
+
+    def save(self, path, number):
+        """Change the live page at `path` as the site allows: its draft, edited and then signed
+        off (this user is a superuser, so both editor and publisher). 302 when all went well."""
+        status, headers, content = self.request("GET", path)
+        if status == 302:  # it has a draft already
+            draft = headers["Location"]
+        else:
+            token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)[1]
+            status, headers, _ = self.request(
+                "POST", path.replace("/change/", "/draft/"), {"csrfmiddlewaretoken": token}
+            )
+            if status != 302:
+                return status
+            draft = headers["Location"]
+        status, _, content = self.request("GET", draft)
         if status != 200:
             return status
         fields = form_data(Page(content))
         body = re.sub(r"\n\nSoak edit \d+\.\s*$", "", fields["body"].replace("\r\n", "\n"))
-        fields.update(body=f"{body}\n\nSoak edit {number}.", _continue="Save")
-        status, headers, _ = self.request("POST", path, fields)
-        # A saved form redirects back to itself; one with errors answers 200 with the form.
-        return status if status != 302 else 302
+        fields.update(body=f"{body}\n\nSoak edit {number}.", status="review", _continue="Save")
+        status, _, _ = self.request("POST", draft, fields)
+        if status != 302:  # a form with errors answers 200
+            return status
+        status, _ = self.post_form(draft.replace("/change/", "/signoff/"), action="publish")
+        return status
 
 
 def rss_mib(pid):
