@@ -1,10 +1,9 @@
 """The editorial workflow in a real browser against a live server: signing in, the admin's
-JavaScript (live Markdown preview, autocomplete, the preview tab), publishing, edit conflicts
-and reverting to an older version."""
+JavaScript (live Markdown preview, autocomplete, the preview tab), publishing and edit
+conflicts. Live pages, drafts and sign-off: test_browser_signoff.py."""
 
 import pytest
 from playwright.sync_api import expect
-from reversion.models import Version
 
 from articles.models import Article, Person, Status
 from tests.support.browser import CHROMIUM, choose_autocomplete, save
@@ -124,36 +123,6 @@ def test_second_save_of_the_same_article_is_refused_and_keeps_the_text(browsers,
     article.refresh_from_db()
     assert article.body == "Bob's text."
     assert alice.errors == [] and bob.errors == []
-
-
-def test_publisher_reverts_an_article_to_an_older_version(browsers, series):
-    article = make_article(series, title="Example Old Title")
-    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
-    page = publisher.page
-    page.goto(change_url(article))
-    # Made outside the admin, the article has no history yet: this save is its first version.
-    page.fill("#id_revision_note", "Example first version")
-    save(page)
-    page.fill("#id_title", "Example New Title")
-    page.fill("#id_revision_note", "Example new title")
-    save(page)
-    article.refresh_from_db()
-    assert article.title == "Example New Title"
-    assert Version.objects.get_for_object(article).count() == 2
-
-    page.goto(f"/admin/articles/article/{article.pk}/history/")
-    page.locator("#change-history tr", has_text="Example first version").locator("a").click()
-    expect(page.locator("#id_title")).to_have_value("Example Old Title")
-    save(page, "_save")
-
-    expect(page.locator(".messagelist .success")).to_be_visible()
-    article.refresh_from_db()
-    assert article.title == "Example Old Title"
-    reader = browsers.reader()
-    assert reader.page.goto(article.get_absolute_url()).status == 200
-    expect(reader.page.locator("h1")).to_have_text("Example Old Title")
-    assert publisher.errors == []
-    assert reader.errors == []
 
 
 def test_editor_finds_the_series_by_typing_its_name(browsers, series):

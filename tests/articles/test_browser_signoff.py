@@ -1,0 +1,174 @@
+"""Live pages, drafts and sign-off in a real browser: what editors and publishers click, and
+what readers see meanwhile."""
+
+from datetime import timedelta
+
+import pytest
+import reversion
+import time_machine
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from articles.models import Article, Status
+from tests.support.browser import CHROMIUM, choose_autocomplete, save
+from tests.support.factories import add_treatments, make_article, make_treatment
+
+pytest_plugins = ["tests.support.browser_fixtures"]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def change_url(page):
+    return f"/admin/articles/{page._meta.model_name}/{page.pk}/change/"
+
+
+def reader_sees(browsers, article, text):
+    reader = browsers.reader()
+    reader.page.goto(article.get_absolute_url())
+    found = text in reader.page.locator("main").inner_text()
+    assert reader.errors == []
+    return found
+
+
+@pytest.fixture
+def live(series):
+    article = make_article(series, title="Example Live Title", body="Example live body text.")
+    add_treatments(article, [make_treatment("example-first", name="Example First Treatment")])
+    make_treatment("example-second", name="Example Second Treatment")
+    return article
+
+
+def edit_as_draft(page, article):
+    page.goto(change_url(article))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Edit as a draft").click()
+    expect(page.locator(".live-and-draft")).to_contain_text("Editing a draft of a live page")
+
+
+def sign_off(page, action, **fields):
+    page.get_by_role("link", name="Compare with live and sign off").click()
+    page.get_by_label(action).check()
+    for label, value in fields.items():
+        page.locator(label).fill(value)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm").click()
+
+
+def test_editor_drafts_publisher_compares_and_publishes(browsers, live):
+    editor = browsers.staff("alice", "Editors", first_name="Alice")
+    page = editor.page
+    edit_as_draft(page, live)
+    page.fill("#id_body", "Example changed body text.")
+    page.click("text=Add another treatment listed in this article")
+    choose_autocomplete(page, "treatment_links-1-treatment", "Example Second Treatment")
+    page.fill("#id_treatment_links-1-position", "2")
+    page.select_option("#id_status", Status.REVIEW)
+    save(page)
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert reader_sees(browsers, live, "Example live body text.")
+    assert not reader_sees(browsers, live, "Example Second Treatment")
+
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    publisher.page.goto("/admin/articles/article/review-queue/?status=review")
+    publisher.page.get_by_role("link", name=str(live)).click()
+    changes = publisher.page.locator(".signoff-changes")
+    expect(changes.locator("ins").first).to_be_visible()
+    expect(changes).to_contain_text("Example Second Treatment")
+    publisher.page.get_by_label("Publish now").check()
+    with publisher.page.expect_navigation():
+        publisher.page.get_by_role("button", name="Confirm").click()
+
+    expect(publisher.page.locator(".messagelist .success")).to_contain_text("is live")
+    assert reader_sees(browsers, live, "Example changed body text.")
+    assert reader_sees(browsers, live, "Example Second Treatment")
+    assert editor.errors == [] and publisher.errors == []
+
+
+def test_a_scheduled_update_goes_live_at_its_time(browsers, live):
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    page = publisher.page
+    edit_as_draft(page, live)
+    page.fill("#id_title", "Example Scheduled Title")
+    save(page)
+    when = timezone.localtime() + timedelta(days=2)
+    sign_off(
+        page,
+        "Schedule",
+        **{"#id_go_live_at_0": when.date().isoformat(), "#id_go_live_at_1": "09:30"},
+    )
+    expect(page.locator(".messagelist .success")).to_contain_text("Scheduled")
+    assert not reader_sees(browsers, live, "Example Scheduled Title")
+
+    with time_machine.travel(when.replace(hour=9, minute=31)):
+        assert reader_sees(browsers, live, "Example Scheduled Title")
+    assert not Article.objects.filter(live_page=live).exists()
+
+
+def test_send_back_shows_the_note_to_the_editor(browsers, live):
+    editor = browsers.staff("alice", "Editors", first_name="Alice")
+    edit_as_draft(editor.page, live)
+    editor.page.select_option("#id_status", Status.REVIEW)
+    save(editor.page)
+    draft = Article.objects.get(live_page=live)
+
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    publisher.page.goto(change_url(draft))
+    sign_off(publisher.page, "Send back", **{"#id_note": "Example: please cite the trial."})
+
+    editor.page.goto(change_url(live))  # opens on the draft
+    expect(editor.page.locator(".changes-requested")).to_contain_text(
+        "Example: please cite the trial."
+    )
+    editor.page.goto("/admin/articles/article/review-queue/?status=changes-requested")
+    expect(editor.page.locator(".review-queue tbody")).to_contain_text("Changes requested")
+
+
+def test_history_loads_an_older_version_into_the_draft(browsers, live):
+    with reversion.create_revision():
+        reversion.set_comment("Example first version")
+        live.save()
+    with reversion.create_revision():
+        live.title = "Example Newer Title"
+        live.save()
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    page = publisher.page
+    page.goto(f"/admin/articles/article/{live.pk}/history/")
+    expect(page.locator("#change-history")).to_contain_text("Live version")
+    page.locator("#change-history tr", has_text="Example first version").locator("a").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Load this version").click()
+
+    expect(page.locator("#id_title")).to_have_value("Example Live Title")
+    expect(page.locator(".messagelist .success")).to_contain_text("Readers see no change")
+    assert reader_sees(browsers, live, "Example Newer Title")
+    sign_off(page, "Publish now")
+    assert reader_sees(browsers, live, "Example Live Title")
+
+
+def test_leaving_unsaved_edits_asks_first_and_saved_ones_do_not(browsers, series):
+    draft = make_article(series, status=Status.DRAFT)
+    editor = browsers.staff("alice", "Editors", first_name="Alice")
+    page = editor.page
+    page.goto(change_url(draft))
+    page.locator("#id_title").press_sequentially(" edited")
+    prompts = []
+
+    def answer(dialog):
+        prompts.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.close(run_before_unload=True)
+    page.wait_for_timeout(500)
+    assert prompts == ["beforeunload"]
+    assert not page.is_closed()
+
+    page.remove_listener("dialog", answer)
+    save(page)
+    page.on("dialog", answer)
+    with page.expect_event("close"):  # nothing asked this time: it just closes
+        page.close(run_before_unload=True)
+    assert prompts == ["beforeunload"]
