@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from reversion.models import Version
 
+from articles import drafts
 from articles.models import (
     Article,
     ArticleReference,
@@ -28,6 +29,7 @@ from articles.models import (
     Helpline,
     Person,
     Source,
+    Status,
     Treatment,
     UrgentHelp,
 )
@@ -101,6 +103,10 @@ def add_editorial_content(article):
     Helpline.objects.create(
         callout=callout, name="Example Helpline", contact="0000 000000", position=99
     )
+    # A pending update of the live page: a backup keeps it, still unpublished.
+    draft = drafts.start_draft(article)
+    draft.title = "Example pending draft title"
+    draft.save()
 
 
 def public_paths(article):
@@ -157,7 +163,7 @@ def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_p
     assert before[article.get_absolute_url()][0] == 200
     assert before[OLD_PATH][:2] == (301, article.get_absolute_url())
     assert b"Example edited callout" in before["/"][2]
-    assert {UPLOAD, Figure.objects.get(number=4).image.name} <= set(media_before)
+    assert {UPLOAD, article.figures.get(number=4).image.name} <= set(media_before)
 
     archive = tmp_path / "example-backup.tar.gz"
     assert back_up(archive) == str(archive)
@@ -175,6 +181,9 @@ def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_p
     restore(archive)
 
     assert render(client, paths) == before
+    draft = Article.objects.get(live_page=article)
+    assert (draft.title, draft.status) == ("Example pending draft title", Status.DRAFT)
+    assert [f.number for f in draft.figures.all()] == [f.number for f in article.figures.all()]
     assert files_in(media) == media_before
     assert history() == history_before
     assert Version.objects.get_for_object(article).first().revision.user.username == (
