@@ -93,10 +93,15 @@ class GuardedHistoryMixin:
             raise PermissionDenied
         if request.method != "POST":
             return self.load_form(request, page, version, target, extra_context)
+        return self.load(request, version, target, page, f"Loaded {described(version)}.")
+
+    def load(self, request, version, target, page, comment):
+        """Load the version into target (a new draft of `page` if None), then open it; on a
+        refusal, say why on the same page. Nothing is changed unless all of it is."""
         try:
             with transaction.atomic(), create_revision():
                 set_user(request.user)
-                set_comment(f"Loaded {described(version)}.")
+                set_comment(comment)
                 if target is None:
                     target = drafts.start_draft(page)
                 warnings = drafts.load_version(version, target)
@@ -137,17 +142,7 @@ class GuardedHistoryMixin:
         if request.method != "POST":
             return self.load_form(request, None, version, None, extra_context)
         target = self.model(pk=version.object_id)
-        try:
-            with transaction.atomic(), create_revision():
-                set_user(request.user)
-                set_comment(f"Recovered {described(version)}, as a draft.")
-                warnings = drafts.load_version(version, target)
-                add_to_revision(target)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(request.path)
-        self.loaded_message(request, version, target, warnings)
-        return redirect(self.object_url(target))
+        return self.load(request, version, target, None, f"Recovered {described(version)}.")
 
     def loaded_message(self, request, version, target, warnings):
         where = "the draft" if getattr(target, "live_page_id", None) else f"“{target}”"

@@ -25,7 +25,6 @@ from articles import drafts
 from articles.models import (
     Article,
     ArticleReference,
-    Figure,
     Helpline,
     Person,
     Source,
