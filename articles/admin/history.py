@@ -69,10 +69,17 @@ class GuardedHistoryMixin:
         return super().history_view(request, object_id, context)
 
     def compare_view(self, request, object_id, extra_context=None):
+        # django-reversion-compare's view checks no permission beyond being staff.
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
         own = self.own_versions(unquote(object_id))
         for name in ("version_id1", "version_id2"):
-            value = request.GET.get(name, "")
-            if value.isdigit() and not own.filter(pk=value).exists():
+            try:
+                version_id = int(request.GET.get(name, ""))
+            except ValueError:
+                continue  # the view answers 404 for what isn't a number
+            if not own.filter(pk=version_id).exists():
                 raise PermissionDenied
         return super().compare_view(request, object_id, extra_context)
 

@@ -62,3 +62,15 @@ def test_drafts_leave_no_redirects(client, series):
     rename(article, "example-draft-renamed")
     assert not Redirect.objects.exists()
     assert client.get("/articles/example-draft/").status_code == 404
+
+
+def test_a_draft_at_an_old_address_keeps_the_redirect_until_it_is_published(client, series):
+    moved = make_article(series, 1, slug="example-a")
+    rename(moved, "example-b")
+    newcomer = make_article(series, 2, slug="example-a", status=Status.DRAFT)
+
+    assert client.get("/articles/example-a/")["Location"] == "/articles/example-b/"
+
+    newcomer.status = Status.PUBLISHED
+    newcomer.save()
+    assert client.get("/articles/example-a/").status_code == 200
