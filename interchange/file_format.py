@@ -16,6 +16,10 @@ laid out as
     urgent-help.md                               the urgent-help callout; the body is its text
     media/<image name>                           figure images, under their stored names
 
+A published page with changes awaiting sign-off (its draft) has a second file beside its own,
+named like it but ending `.draft.md`: the page as the draft has it, with the live page's `id`,
+status draft or review, and `changes_requested` (a publisher's note) when it was sent back.
+
 Articles, treatments and sources carry their `id`, because `[text](article:3)`,
 `[text](treatment:5)` and `[[cite 12]]` in the Markdown name them by it. A person is identified
 by name and credentials; `user` is the username of their admin account. The series title in an
@@ -52,6 +56,8 @@ TREATMENT_KEYS = (
     "id", "name", "slug", "category", "ordering", "summary", *PUBLISHING_KEYS,
     "sources", *TIMESTAMP_KEYS,
 )  # fmt: skip
+DRAFT_SUFFIX = ".draft.md"
+DRAFT_NOTE_KEY = "changes_requested"
 URGENT_HELP_KEYS = ("title", "helplines", "updated")
 PERSON_KEYS = ("name", "credentials", "user")
 SOURCE_KEYS = (

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
-from articles import drafts, markdown
+from articles import drafts, markdown, public_use
 from articles.models import (
     Article,
     ArticleTreatment,
@@ -46,6 +46,8 @@ class Page:
     changed: bool
     # Made by this import for a published page: removed again if the file changed nothing.
     new_draft: bool = False
+    # The live version of a page whose draft has a file of its own: left as it is.
+    left_alone: bool = False
 
 
 @contextmanager
@@ -90,6 +92,20 @@ def assign(obj, values):
     return changed
 
 
+def save_checked(page):
+    """Save a page after every check but clean(), which judges links to pages that may not be
+    imported yet (validate() runs it once they are)."""
+    errors = {}
+    for check in (page.clean_fields, page.validate_unique, page.validate_constraints):
+        try:
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+    page.save()
+
+
 def restore_timestamps(obj, data, keys=TIMESTAMP_KEYS):
     # auto_now and auto_now_add ignore given values on save(), so a restored page gets its
     # original times back with an update(); a page changed by the import keeps its new time.
@@ -119,12 +135,18 @@ class Importer:
         self.users = set()  # (person, username) pairs already linked or warned about
         self.media = {}  # images found only in the directory, stored once committed
         self.counts = Counter()
+        # (kind, id) of the published pages whose drafts have files here.
+        self.drafted = {
+            (kind.removesuffix("-draft"), doc.data["id"])
+            for kind in ("article-draft", "treatment-draft")
+            for doc in self.documents[kind]
+        }
 
     def run(self):
         for doc in self.documents["series"]:
             with reporting(doc.path):
                 self.import_series(doc)
-        pages = self.import_pages()
+        pages = self.import_pages() + self.import_drafts()
         # Sources with ids before those without, for the same reason as pages.
         for page in pages:
             with reporting(page.doc.path):
@@ -132,6 +154,10 @@ class Importer:
                     if source["id"] is not None:
                         self.source(source)
         reset_sequences(Source)
+        for page in pages:
+            if page.left_alone:
+                self.count(False, False)
+        pages = [page for page in pages if not page.left_alone]
         # Links between pages are checked once every page exists.
         for page in pages:
             with reporting(page.doc.path):
@@ -146,7 +172,13 @@ class Importer:
                 continue
             if page.created:
                 restore_timestamps(page.obj, page.doc.data)
-            if page.changed and page.obj.live_page_id and page.obj.status != Status.REVIEW:
+            from_page_file = not page.doc.kind.endswith("-draft")
+            if (
+                page.changed
+                and from_page_file
+                and page.obj.live_page_id
+                and (page.obj.status != Status.REVIEW)
+            ):
                 page.obj.status = Status.REVIEW
                 page.obj.save()
                 self.warn(f"{page.doc.path}: the changes await a publisher's sign-off.")
@@ -188,6 +220,8 @@ class Importer:
         series = series or Series()
         fields = {key: data[key] for key in ("title", "slug", "description")}
         changed = assign(series, fields) or created
+        if changed and not created and public_use.shown_publicly(series):
+            self.needs_sign_off(f"the series “{series.slug}”")
         if changed:
             series.full_clean()
             series.save()
@@ -217,6 +251,10 @@ class Importer:
                 )
             created = obj._state.adding
             new_draft = False
+            if not self.publish and (kind, obj.pk) in self.drafted and not created:
+                # The page's pending changes are in its draft's file; this one is the live
+                # version, which only a sign-off changes.
+                return Page(doc, obj, False, obj.status, False, left_alone=True)
             if not created and not self.publish and obj.status == Status.PUBLISHED:
                 draft = drafts.draft_of(obj)
                 new_draft = draft is None
@@ -242,17 +280,47 @@ class Importer:
             obj.fill_defaults()
             changed = created or any(getattr(obj, name) != before[name] for name in fields)
             if changed:
-                errors = {}
-                # All but clean(), which judges links to pages that may not be imported yet.
-                for check in (obj.clean_fields, obj.validate_unique, obj.validate_constraints):
-                    try:
-                        check()
-                    except ValidationError as error:
-                        errors = error.update_error_dict(errors)
-                if errors:
-                    raise ValidationError(errors)
-                obj.save()
+                save_checked(obj)
         return Page(doc, obj, created, status_before, changed, new_draft)
+
+    def needs_sign_off(self, what):
+        """Text readers see outside any page's draft changes only with --publish."""
+        if not self.publish:
+            raise Problem(
+                f"this changes {what}, which readers see: only a publisher's sign-off changes "
+                "it (import with --publish to sign these files off)"
+            )
+
+    def import_drafts(self):
+        """Files of drafts of live pages, after the pages (a restore makes those first)."""
+        found = []
+        for kind, model in (("treatment-draft", Treatment), ("article-draft", Article)):
+            for doc in self.documents[kind]:
+                with reporting(doc.path):
+                    found.append(self.import_draft(doc, model))
+        return found
+
+    def import_draft(self, doc, model):
+        data = doc.data
+        live = model.objects.pages().filter(pk=data["id"]).first()
+        if live is None or live.status != Status.PUBLISHED:
+            raise Problem(
+                f"{model._meta.verbose_name} {data['id']} is not a published page here, and a "
+                "draft file updates a published page"
+            )
+        draft = drafts.draft_of(live)
+        new = draft is None
+        draft = draft or drafts.start_draft(live)
+        fields = {
+            **self.page_fields(data, model),
+            "publish_at": draft.publish_at,
+            "review_note": data["review_note"],
+        }
+        changed = assign(draft, fields) or new
+        if changed:
+            save_checked(draft)
+        # A draft new here is restored: it gets its file's times back, as a new page does.
+        return Page(doc, draft, new, draft.status, changed)
 
     def page_fields(self, data, model):
         author, reviewer = self.person(data["author"]), self.person(data["reviewer"])
@@ -310,7 +378,10 @@ class Importer:
                 # Without an id (written by hand), the same source is the one with equal fields.
                 reference = Source.objects.filter(**fields).order_by("pk").first()
             reference = reference or Source(pk=data["id"])
-            if assign(reference, fields) or reference._state.adding:
+            changed = assign(reference, fields)
+            if changed and not reference._state.adding and public_use.shown_publicly(reference):
+                self.needs_sign_off(f"the source “{fields['title']}”")
+            if changed or reference._state.adding:
                 try:
                     reference.full_clean()
                 except ValidationError as error:
@@ -416,6 +487,8 @@ class Importer:
         created = callout is None
         callout = callout or UrgentHelp(pk=1)
         changed = assign(callout, {"title": data["title"], "text": data["text"]}) or created
+        if changed and not created:
+            self.needs_sign_off("the urgent-help callout")
         if changed:
             callout.full_clean()
             callout.save()
@@ -423,6 +496,8 @@ class Importer:
         wanted = [tuple(line[key] for key in keys) for line in data["helplines"]]
         current = list(callout.helplines.all())
         if [tuple(getattr(line, key) for key in keys) for line in current] != wanted:
+            if not created:
+                self.needs_sign_off("the urgent-help helplines")
             for line in current:
                 line.delete()  # one by one: Helpline.delete() clears the callout's cache
             for position, values in enumerate(wanted, 1):

@@ -12,6 +12,8 @@ from articles.models import Status
 from .file_format import (
     ARTICLE_KEYS,
     ARTICLES_DIR,
+    DRAFT_NOTE_KEY,
+    DRAFT_SUFFIX,
     FIGURE_KEYS,
     HELPLINE_KEYS,
     PERSON_KEYS,
@@ -230,10 +232,31 @@ def read_urgent_help(front_matter, body):
     }
 
 
+def reading_draft(read_page):
+    """A reader of a draft's file: its page's fields, the live page's `id`, a status that is
+    not public, and the publisher's note if it was sent back."""
+
+    def read(front_matter, body):
+        front_matter = dict(front_matter or {})
+        note = front_matter.pop(DRAFT_NOTE_KEY, "") or ""
+        if not isinstance(note, str):
+            raise Problem(f"{DRAFT_NOTE_KEY} must be text")
+        data = read_page(front_matter, body)
+        if data["id"] is None:
+            raise Problem("id must name the published page this is a draft of")
+        if data["status"] not in (Status.DRAFT, Status.REVIEW):
+            raise Problem("a draft's status is draft or review: only a sign-off publishes it")
+        return {**data, "review_note": note}
+
+    return read
+
+
 KINDS = (
     ("series", f"{SERIES_DIR}/*.md", read_series),
     ("treatment", f"{TREATMENTS_DIR}/*.md", read_treatment),
     ("article", f"{ARTICLES_DIR}/*/*.md", read_article),
+    ("treatment-draft", f"{TREATMENTS_DIR}/*{DRAFT_SUFFIX}", reading_draft(read_treatment)),
+    ("article-draft", f"{ARTICLES_DIR}/*/*{DRAFT_SUFFIX}", reading_draft(read_article)),
     ("urgent-help", URGENT_HELP_FILE, read_urgent_help),
 )
 
@@ -250,6 +273,8 @@ def read_directory(root):
     for kind, pattern, read in KINDS:
         for path in sorted(root.glob(pattern)):
             name = path.relative_to(root).as_posix()
+            if name.endswith(DRAFT_SUFFIX) and not kind.endswith("-draft"):
+                continue  # read as a draft
             try:
                 # Bytes, not read_text(): newline translation would change the bodies.
                 text = path.read_bytes().decode("utf-8")

@@ -6,6 +6,8 @@ import yaml
 
 from .file_format import (
     ARTICLES_DIR,
+    DRAFT_NOTE_KEY,
+    DRAFT_SUFFIX,
     HELPLINE_KEYS,
     SERIES_DIR,
     SOURCE_FIELDS,
@@ -57,6 +59,21 @@ def treatment_path(treatment):
     return f"{TREATMENTS_DIR}/{treatment.slug}.md"
 
 
+def draft_document(draft):
+    """The file of a live page's draft, beside the page's own: the page as the draft has it,
+    named by the live page's id. Expects the draft loaded as its page would be, and its live
+    page with the series."""
+    live = draft.live_page
+    if hasattr(draft, "series"):
+        front_matter, live_path = article_front_matter(draft), article_path(live)
+    else:
+        front_matter, live_path = treatment_front_matter(draft), treatment_path(live)
+    front_matter["id"] = live.pk
+    if draft.review_note:
+        front_matter[DRAFT_NOTE_KEY] = draft.review_note
+    return live_path.removesuffix(".md") + DRAFT_SUFFIX, dump(front_matter, draft.body)
+
+
 def person_data(person):
     if person is None:
         return None
@@ -93,7 +110,11 @@ def series_document(series):
 
 def article_document(article):
     """Expects the article with series, people, treatment links, figures and sources loaded."""
-    front_matter = {
+    return article_path(article), dump(article_front_matter(article), article.body)
+
+
+def article_front_matter(article):
+    return {
         "id": article.pk,
         "title": article.title,
         "slug": article.slug,
@@ -114,11 +135,14 @@ def article_document(article):
         "sources": [source_data(link.reference) for link in article.source_links.all()],
         **_timestamps(article),
     }
-    return article_path(article), dump(front_matter, article.body)
 
 
 def treatment_document(treatment):
-    front_matter = {
+    return treatment_path(treatment), dump(treatment_front_matter(treatment), treatment.body)
+
+
+def treatment_front_matter(treatment):
+    return {
         "id": treatment.pk,
         "name": treatment.name,
         "slug": treatment.slug,
@@ -129,7 +153,6 @@ def treatment_document(treatment):
         "sources": [source_data(link.reference) for link in treatment.source_links.all()],
         **_timestamps(treatment),
     }
-    return treatment_path(treatment), dump(front_matter, treatment.body)
 
 
 def urgent_help_document(callout, helplines):

@@ -164,7 +164,7 @@ def test_a_row_the_database_refuses_is_reported_against_its_file(tmp_path, conte
     monkeypatch.setattr(Series, "save", refuse)
 
     with pytest.raises(CommandError) as raised:
-        run_import(tmp_path)
+        run_import(tmp_path, "--publish")
 
     assert str(raised.value) == (
         "series/curing-depression.md: the database refused it (example constraint failed).\n"

@@ -117,30 +117,34 @@ def check_not_site_folder(root):
             )
 
 
+def treatments_loaded():
+    return Treatment.objects.select_related(*PEOPLE).prefetch_related(
+        Prefetch("source_links", TreatmentReference.objects.select_related("reference"))
+    )
+
+
+def articles_loaded():
+    return Article.objects.select_related("series", *PEOPLE).prefetch_related(
+        Prefetch("treatment_links", ArticleTreatment.objects.select_related("treatment")),
+        Prefetch("source_links", ArticleReference.objects.select_related("reference")),
+        "figures",
+    )
+
+
 def documents():
     """(relative path, text) of every file of an export."""
     for series in Series.objects.order_by("pk"):
         yield writing.series_document(series)
-    treatments = (
-        Treatment.objects.pages()
-        .select_related(*PEOPLE)
-        .prefetch_related(
-            Prefetch("source_links", TreatmentReference.objects.select_related("reference"))
-        )
-    )
-    for treatment in treatments.order_by("pk"):
+    for treatment in treatments_loaded().pages().order_by("pk"):
         yield writing.treatment_document(treatment)
-    articles = (
-        Article.objects.pages()
-        .select_related("series", *PEOPLE)
-        .prefetch_related(
-            Prefetch("treatment_links", ArticleTreatment.objects.select_related("treatment")),
-            Prefetch("source_links", ArticleReference.objects.select_related("reference")),
-            "figures",
-        )
-    )
-    for article in articles.order_by("pk"):
+    for article in articles_loaded().pages().order_by("pk"):
         yield writing.article_document(article)
+    # Drafts of live pages, each beside its page's file.
+    for draft in treatments_loaded().exclude(live_page=None).select_related("live_page"):
+        yield writing.draft_document(draft)
+    drafts = articles_loaded().exclude(live_page=None).select_related("live_page__series")
+    for draft in drafts.order_by("pk"):
+        yield writing.draft_document(draft)
     callout = UrgentHelp.objects.filter(pk=1).first()
     if callout is not None:
         yield writing.urgent_help_document(callout, callout.helplines.all())
