@@ -8,7 +8,7 @@ from reversion.models import Version
 
 from articles.models import Article, Status, Treatment
 from tests.support.admin_forms import form_data, save_via_admin
-from tests.support.factories import make_article, make_series, make_staff, make_treatment
+from tests.support.factories import make_article, make_series, make_treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -177,13 +177,18 @@ def test_reverting_restores_the_pages_own_inline_rows(publisher_client, series):
     assert Treatment.objects.get().name == treatment.name
 
 
-def test_compare_accepts_only_versions_of_its_own_page(editor_client, series):
+@pytest.fixture
+def compared(series):
+    """(compare URL of a page, its two versions, a version of another page)."""
     mine = make_article(series, 1, status=Status.DRAFT)
     theirs = make_article(series, 2, status=Status.DRAFT)
     own = [versioned(mine, title=f"Example {n}") for n in range(2)]
     foreign = versioned(theirs, title="Example theirs")
-    url = reverse("admin:articles_article_compare", args=[mine.pk])
+    return reverse("admin:articles_article_compare", args=[mine.pk]), own, foreign
 
+
+def test_compare_accepts_only_versions_of_its_own_page(editor_client, compared):
+    url, own, foreign = compared
     ok = editor_client.get(url, {"version_id1": own[0].pk, "version_id2": own[1].pk})
     refused = editor_client.get(url, {"version_id1": own[0].pk, "version_id2": foreign.pk})
 
@@ -191,20 +196,15 @@ def test_compare_accepts_only_versions_of_its_own_page(editor_client, series):
     assert refused.status_code == 403
 
 
-def test_compare_refuses_staff_without_view_rights_and_odd_ids(series, db):
+def test_compare_refuses_staff_without_view_rights_and_odd_ids(editor_client, compared):
     from django.contrib.auth import get_user_model
 
     from tests.support.factories import client_for
 
-    mine = make_article(series, 1, status=Status.DRAFT)
-    theirs = make_article(series, 2, status=Status.DRAFT)
-    own = [versioned(mine, title=f"Example {n}") for n in range(2)]
-    foreign = versioned(theirs, title="Example theirs")
-    url = reverse("admin:articles_article_compare", args=[mine.pk])
+    url, own, foreign = compared
     staff = client_for(get_user_model().objects.create_user("example-staff", is_staff=True))
 
     assert staff.get(url, {"version_id1": own[0].pk, "version_id2": own[1].pk}).status_code == 403
-    editor = client_for(make_staff("example-compare-editor", "Editors"))
     for odd in (f"+{foreign.pk}", f" {foreign.pk}", f"{foreign.pk}.0"):
-        response = editor.get(url, {"version_id1": own[0].pk, "version_id2": odd})
+        response = editor_client.get(url, {"version_id1": own[0].pk, "version_id2": odd})
         assert response.status_code in (403, 404), odd
