@@ -10,12 +10,16 @@ the first request after the time (no job runs). Pages never published have no dr
 edited directly, as nothing of them is public.
 """
 
+import hashlib
+import json
+
 import reversion
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
+from reversion.models import Version
 
 from . import markdown
 from .models import Article, Status, Treatment
@@ -28,6 +32,7 @@ STANDING_FIELDS = {
     "publish_at",
     "go_live_at",
     "signed_off_by",
+    "signed_off_content",
     "review_note",
     "created",
     "updated",
@@ -71,6 +76,8 @@ def load_version(version, target):
             setattr(target, field.attname, data[field.attname])
     if target._state.adding and hasattr(target, "live_page_id"):
         target.status = Status.DRAFT
+    if getattr(target, "go_live_at", None):
+        cancel_schedule(target)  # what was signed off is not what it will say
     notes = []
     rows = {}
     for name in getattr(model, "page_lists", ()):
@@ -107,6 +114,59 @@ def load_version(version, target):
 def describe_row(values):
     shown = [str(value) for key, value in values.items() if key not in {"id"} and value]
     return ", ".join(shown[:4])
+
+
+def fingerprint(page):
+    """What a sign-off approves, as a hash: the page's content and lists, and what readers see
+    of the rows they name (the series, people, sources and treatments). A page whose
+    fingerprint changed since is not what was signed off."""
+
+    def values(row, skip=()):
+        return {
+            field.attname: getattr(row, field.attname)
+            for field in row._meta.concrete_fields
+            if field.name not in skip
+        }
+
+    seen = {"page": values(page, STANDING_FIELDS | {"search_vector"})}
+    for name in ("series", "author", "reviewer"):
+        related = getattr(page, name, None)
+        seen[name] = values(related) if related is not None else None
+    for name in page.page_lists:
+        rows = []
+        for row in getattr(page, name).all():
+            listed = {"row": values(row, {"id", page._meta.model_name})}
+            for target in ("treatment", "reference"):
+                if hasattr(row, target):
+                    listed[target] = values(getattr(row, target), {"search_vector"})
+            rows.append(listed)
+        seen[name] = rows
+    text = json.dumps(seen, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Revisions that record a sign-off step, not writing.
+SIGN_OFF_COMMENTS = ("Draft started", "Sent back by", "Scheduled", "Published")
+
+
+def written_by(draft):
+    """Who wrote the draft and their change notes, for the live page's history: the draft's
+    own history goes when it goes live."""
+    names, notes = [], []
+    versions = Version.objects.get_for_object(draft).select_related("revision__user")
+    for version in reversed(versions):
+        revision = version.revision
+        if revision.comment.startswith(SIGN_OFF_COMMENTS):
+            continue
+        user = revision.user
+        name = (user.get_full_name() or user.get_username()) if user else None
+        if name and name not in names:
+            names.append(name)
+        if revision.comment and not revision.comment.startswith(("Changed", "Added")):
+            notes.append(f"“{revision.comment}”")
+    if not names:
+        return ""
+    return f"Written by {', '.join(names)}" + (f": {'; '.join(notes)}" if notes else "") + "."
 
 
 def draft_of(page):
@@ -179,6 +239,7 @@ def schedule(draft, user, at):
     draft.status = Status.REVIEW
     draft.go_live_at = at
     draft.signed_off_by = user
+    draft.signed_off_content = fingerprint(draft)
     draft.review_note = ""
     draft.save()
     cache.delete(NEXT_GO_LIVE_KEY)
@@ -208,6 +269,7 @@ def cancel_schedule(draft):
     caller saves it."""
     draft.go_live_at = None
     draft.signed_off_by = None
+    draft.signed_off_content = ""
     cache.delete(NEXT_GO_LIVE_KEY)
 
 
@@ -217,6 +279,7 @@ def send_back(page, note):
     page.review_note = note
     page.go_live_at = None
     page.signed_off_by = None
+    page.signed_off_content = ""
     page.save()
     cache.delete(NEXT_GO_LIVE_KEY)
 
@@ -246,13 +309,27 @@ def apply_due(now=None):
     fell overdue meanwhile) goes back to its editors with the reason instead."""
     now = now or timezone.now()
     for model in (Article, Treatment):
-        for draft in model.objects.filter(go_live_at__lte=now).select_related("signed_off_by"):
+        due = model.objects.filter(go_live_at__lte=now)
+        for draft in due.select_related("signed_off_by", "live_page"):
             signer = draft.signed_off_by
             signed = f"signed off by {signer.get_full_name() or signer}" if signer else "signed off"
+            if draft.live_page.status != Status.PUBLISHED:
+                send_back(draft, "Not published as scheduled: the page was unpublished meanwhile.")
+                continue
+            if fingerprint(draft) != draft.signed_off_content:
+                # Changed after sign-off, by whatever way: only what was approved goes live.
+                send_back(
+                    draft,
+                    "Not published as scheduled: it changed after it was signed off (the page, "
+                    "its lists, or a person, series or source it shows). Sign it off again.",
+                )
+                continue
             try:
                 with reversion.create_revision():
                     reversion.set_user(signer)
-                    reversion.set_comment(f"Scheduled update went live ({signed}).")
+                    reversion.set_comment(
+                        f"Scheduled update went live ({signed}). {written_by(draft)}".strip()
+                    )
                     live = go_live(draft)
                     reversion.add_to_revision(live)
             except ValidationError as error:

@@ -15,23 +15,23 @@ from .models import (
 )
 
 
+def shown(prefix=""):
+    """Pages readers see now or at a set time: published ones, and drafts scheduled to go live
+    (what a draft names is checked again when it goes live: drafts.fingerprint)."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED}) | Q(**{f"{prefix}go_live_at__isnull": False})
+
+
 def shown_publicly(obj):
-    """On a published page (public now or scheduled); drafts don't count."""
-    published = {"status": Status.PUBLISHED}
+    """On such a page; other drafts don't count (their sign-off shows what they name)."""
     if isinstance(obj, Series):
-        return Article.objects.filter(series=obj, **published).exists()
+        return Article.objects.filter(shown(), series=obj).exists()
     if isinstance(obj, Person):
         credited = Q(author=obj) | Q(reviewer=obj)
         return any(
-            model.objects.filter(credited, **published).exists() for model in (Article, Treatment)
+            model.objects.filter(shown(), credited).exists() for model in (Article, Treatment)
         )
     if isinstance(obj, Source):
-        return (
-            ArticleReference.objects.filter(
-                reference=obj, article__status=Status.PUBLISHED
-            ).exists()
-            or TreatmentReference.objects.filter(
-                reference=obj, treatment__status=Status.PUBLISHED
-            ).exists()
+        return ArticleReference.objects.filter(shown("article__"), reference=obj).exists() or (
+            TreatmentReference.objects.filter(shown("treatment__"), reference=obj).exists()
         )
     raise TypeError(f"No rule for {type(obj).__name__}")

@@ -6,10 +6,10 @@ from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 
 
-def slug_saved(obj, old_slug, *, was_public):
+def slug_saved(obj, old_slug, *, was_public, is_public):
     new_path = obj.get_absolute_url()
     redirects = Redirect.objects.filter(site_id=settings.SITE_ID)
-    if obj.is_public:
+    if is_public:
         # The new address is live: nothing may redirect away from it (this also breaks loops,
         # as when a slug is changed back). A page not public yet leaves the redirects alone.
         redirects.filter(old_path=new_path).delete()

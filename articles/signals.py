@@ -16,7 +16,11 @@ def page_saved(sender, instance, raw=False, **kwargs):
     search.index(instance)
     if instance.live_page_id:
         return  # a draft's address is its live page's until it goes live
-    redirects.slug_saved(instance, instance.loaded.get("slug"), was_public=instance.was_public)
+    # As stored: the instance may hold values as they were given (a publish time as text).
+    is_public = type(instance).objects.published().filter(pk=instance.pk).exists()
+    redirects.slug_saved(
+        instance, instance.loaded.get("slug"), was_public=instance.was_public, is_public=is_public
+    )
 
 
 def connect():

@@ -20,7 +20,11 @@ def field_text(page, field):
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    return str(value)
+    if field.is_relation:
+        # Named and numbered: two people or series of the same name are not the same.
+        return f"{value} (#{value.pk})"
+    # Browsers send Windows line ends: a re-saved text is not a changed one.
+    return str(value).replace("\r\n", "\n")
 
 
 def list_text(page, name):
@@ -29,12 +33,17 @@ def list_text(page, name):
     lines = []
     for row in getattr(page, name).all():
         if name == "treatment_links":
-            lines.append(f"{row.position}. {row.treatment}")
+            lines.append(f"{row.position}. {row.treatment} (treatment #{row.treatment_id})")
         elif name == "figures":
             caption = f" — {row.caption}" if row.caption else ""
             lines.append(f"Figure {row.number}: {row.alt_text}{caption} ({row.image.name})")
         else:
-            lines.append(f"{row.position}. {row.reference}")
+            source = row.reference
+            details = [source.title, source.authors, source.publication, source.year]
+            details += [source.doi and f"DOI {source.doi}", source.pmid and f"PMID {source.pmid}"]
+            details += [source.url, source.accessed and f"accessed {source.accessed}"]
+            shown = ", ".join(str(detail) for detail in details if detail)
+            lines.append(f"{row.position}. [cite {source.pk}] {shown}")
     return "\n".join(lines)
 
 

@@ -187,7 +187,9 @@ class ArticleAdmin(PreviewMixin, PublishingAdmin):
 
     @admin.display(description="Link to it from Markdown")
     def link_code(self, obj):
-        return f"[text](article:{obj.pk})" if obj and obj.pk else "Shown once saved."
+        # A draft's links are its live page's: the page it will be.
+        page_id = obj.live_page_id or obj.pk if obj else None
+        return f"[text](article:{page_id})" if page_id else "Shown once saved."
 
 
 @admin.register(Treatment)
@@ -214,4 +216,5 @@ class TreatmentAdmin(PreviewMixin, PublishingAdmin):
 
     @admin.display(description="Link to it from Markdown")
     def link_code(self, obj):
-        return f"[text](treatment:{obj.pk})" if obj and obj.pk else "Shown once saved."
+        page_id = obj.live_page_id or obj.pk if obj else None
+        return f"[text](treatment:{page_id})" if page_id else "Shown once saved."

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.formats import date_format
 
 from ..models import Article, ArticleTreatment, Figure, Status, Treatment
 from ..pages import discussed_in, page_context
@@ -31,7 +32,9 @@ class PreviewMixin:
         ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["preview_url"] = "preview/"
+        # Only an editable form has unsaved changes to preview; the page itself is public.
+        if obj is None or self.has_change_permission(request, obj):
+            context["preview_url"] = "preview/"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def preview_view(self, request, object_id=None):
@@ -97,7 +100,7 @@ class PreviewMixin:
         for name in page.page_lists:
             manager = getattr(page, name)
             rows[manager.model] = [
-                {"id": row, **{field.name: getattr(row, field.name) for field in row._meta.fields}}
+                {**{field.name: getattr(row, field.name) for field in row._meta.fields}, "id": row}
                 for row in manager.all()
             ]
         return rows
@@ -154,7 +157,7 @@ def review_queue_view(request):
             continue
         queryset = model.objects.select_related("reviewer")
         if awaiting:
-            queryset = queryset.filter(status=Status.REVIEW)
+            queryset = queryset.filter(status=Status.REVIEW, go_live_at__isnull=True)
         elif sent_back:
             queryset = queryset.filter(status=Status.DRAFT).exclude(review_note="")
         else:
@@ -164,6 +167,12 @@ def review_queue_view(request):
             if state and state != page_state:
                 continue
             view = "signoff" if page.status == Status.REVIEW else "change"
+            if page.go_live_at:
+                status = f"Scheduled: goes live {date_format(page.go_live_at, 'j M Y, H:i')}"
+            elif page.status == Status.DRAFT and page.review_note:
+                status = "Changes requested"
+            else:
+                status = page.get_status_display()
             rows.append(
                 {
                     "page": page,
@@ -172,11 +181,7 @@ def review_queue_view(request):
                         if page.live_page_id
                         else model._meta.verbose_name
                     ),
-                    "status": (
-                        "Changes requested"
-                        if page.status == Status.DRAFT and page.review_note
-                        else page.get_status_display()
-                    ),
+                    "status": status,
                     "state": page_state,
                     "state_label": REVIEW_STATES[page_state],
                     "url": reverse(f"admin:articles_{name}_{view}", args=[page.pk]),

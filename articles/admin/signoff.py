@@ -19,11 +19,6 @@ from ..models import Status
 from .changes import page_changes
 
 
-def edit_token(page):
-    """What the publisher saw: refused if the page changed before they signed it off."""
-    return page.updated.isoformat() if page.updated else ""
-
-
 class SignOffForm(forms.Form):
     ACTIONS = {"publish": "Publish now", "schedule": "Schedule", "send_back": "Send back"}
 
@@ -32,7 +27,8 @@ class SignOffForm(forms.Form):
         label="Go live at",
         required=False,
         widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"}, time_attrs={"type": "time"}),
-        help_text="For “Schedule”: readers keep the live version until then.",
+        help_text="For “Schedule”: readers keep the live version until then. Times are "
+        f"{timezone.get_default_timezone_name()}.",
     )
     note = forms.CharField(
         label="Note for the editors",
@@ -151,7 +147,18 @@ class SignOffMixin:
             "preview_url": self.admin_url("change", obj) + "preview/",
         }
 
+    def view_on_site(self, obj):
+        # A draft is seen in its preview; its page's address shows the live version.
+        if obj.live_page_id:
+            return self.admin_url("change", obj) + "preview/"
+        return obj.get_absolute_url()
+
     def save_model(self, request, obj, form, change):
+        if obj.status == Status.REVIEW and obj.loaded.get("status") != Status.REVIEW:
+            messages.info(
+                request,
+                "Submitted for review: a publisher sees it in the review queue and signs it off.",
+            )
         if obj.live_page_id and obj.go_live_at:
             # What was signed off is not what goes live any more.
             drafts.cancel_schedule(obj)
@@ -191,6 +198,11 @@ class SignOffMixin:
             set_comment("Unpublished.")
             page.status = Status.UNPUBLISHED
             page.save()
+            draft = drafts.draft_of(page)
+            if draft is not None and draft.go_live_at:
+                drafts.cancel_schedule(draft)
+                draft.save()
+                messages.warning(request, "Its draft's scheduled publication was cancelled.")
         messages.success(request, f"“{page}” is no longer public.")
         return redirect(self.admin_url("change", page))
 
@@ -201,19 +213,19 @@ class SignOffMixin:
         if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
         live = page.live_page
-        form = SignOffForm(request.POST or None, initial={"token": edit_token(page)})
+        form = SignOffForm(request.POST or None, initial={"token": drafts.fingerprint(page)})
         if request.method == "POST":
             if not self.can_publish(request):
                 raise PermissionDenied
             if form.is_valid():
-                if form.cleaned_data["token"] != edit_token(page):
+                if form.cleaned_data["token"] != drafts.fingerprint(page):
                     form.add_error(
                         None,
                         "The page changed after you opened this page: look at the changes "
                         "again below before signing it off.",
                     )
                     form.data = form.data.copy()
-                    form.data["token"] = edit_token(page)
+                    form.data["token"] = drafts.fingerprint(page)
                 else:
                     done = self.sign_off(request, page, form)
                     if done is not None:
@@ -245,6 +257,7 @@ class SignOffMixin:
             return redirect(self.admin_url("change", page))
         at = form.cleaned_data["go_live_at"] if action == "schedule" else None
         own = self.is_own_work(request, page)
+        authors = drafts.written_by(page) if page.live_page_id else ""
         try:
             with create_revision():
                 set_user(request.user)
@@ -255,6 +268,7 @@ class SignOffMixin:
                     f"{verb}, signed off by {who}"
                     + (" (their own changes)" if own else "")
                     + ("." if page.live_page_id is None else ": the update of the live page.")
+                    + (f" {authors}" if authors else "")
                 )
                 # A schedule is recorded on the draft; a publication on the live page.
                 add_to_revision(page if at else result)
@@ -270,5 +284,7 @@ class SignOffMixin:
 
     @staticmethod
     def is_own_work(request, page):
-        editors = Version.objects.get_for_object(page).values_list("revision__user", flat=True)
-        return request.user.pk in set(editors)
+        """Whether the publisher wrote any of it (not just started, sent back or scheduled)."""
+        revisions = Version.objects.get_for_object(page).filter(revision__user=request.user)
+        comments = revisions.values_list("revision__comment", flat=True)
+        return any(not comment.startswith(drafts.SIGN_OFF_COMMENTS) for comment in comments)

@@ -214,7 +214,13 @@ class ArticleTreatment(models.Model):
     """A treatment listed in an article, in the order the editor chose."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="treatment_links")
-    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="article_links")
+    treatment = models.ForeignKey(
+        Treatment,
+        on_delete=models.PROTECT,
+        related_name="article_links",
+        # A treatment's page, never its draft.
+        limit_choices_to={"live_page__isnull": True},
+    )
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
 
     class Meta:

@@ -158,6 +158,12 @@ class Publishable(models.Model):
         related_name="+",
         help_text="The publisher who scheduled this draft to go live.",
     )
+    signed_off_content = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A fingerprint of what the publisher scheduled: anything else never goes live.",
+    )
     review_note = models.TextField(
         "changes requested",
         blank=True,

@@ -17,13 +17,15 @@ def editorial_summary(context):
     today = date.today()
     counts = {
         "awaiting": 0,
+        "sent_back": 0,
         "overdue": 0,
         "due_soon": 0,
         "due_soon_label": REVIEW_STATES["due-soon"],
     }
     for model in (Article, Treatment):
         objects = model.objects
-        counts["awaiting"] += objects.filter(status=Status.REVIEW).count()
+        counts["awaiting"] += objects.filter(status=Status.REVIEW, go_live_at=None).count()
+        counts["sent_back"] += objects.filter(status=Status.DRAFT).exclude(review_note="").count()
         counts["overdue"] += objects.pages().filter(state_filter("overdue", today)).count()
         counts["due_soon"] += objects.pages().filter(state_filter("due-soon", today)).count()
     return counts

@@ -294,3 +294,139 @@ def test_preview_draft_shows_the_saved_draft_as_readers_would(editor_client, liv
 def test_change_forms_ask_before_leaving_unsaved_edits(editor_client, live):
     for page in (live, live.series):
         assert "admin/js/unsaved_changes" in editor_client.get(url("change", page)).content.decode()
+
+
+def schedule(client, draft, hours=2):
+    when = timezone.localtime() + timedelta(hours=hours)
+    response = sign_off(
+        client,
+        draft,
+        "schedule",
+        go_live_at_0=when.date().isoformat(),
+        go_live_at_1=when.strftime("%H:%M"),
+    )
+    assert response.status_code == 302, form_errors(response)
+    return when
+
+
+def test_loading_a_version_into_a_scheduled_draft_cancels_the_schedule(
+    editor_client, publisher_client, live
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example harmful title")
+    harmful = Version.objects.get_for_object(draft).first()
+    edit(editor_client, draft, title="Example harmless title", status=Status.REVIEW)
+    when = schedule(publisher_client, draft)
+
+    load = reverse("admin:articles_article_revision", args=[draft.pk, harmful.pk])
+    assert editor_client.post(load).status_code == 302
+
+    draft.refresh_from_db()
+    assert draft.go_live_at is None
+    with time_machine.travel(when + timedelta(minutes=1)):
+        assert "Example harmful title" not in public_text(live)[1]
+
+
+def test_a_scheduled_draft_changed_behind_the_forms_does_not_go_live(
+    editor_client, publisher_client, live
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, status=Status.REVIEW)
+    when = schedule(publisher_client, draft)
+    # Whatever way the draft or what it shows changes after sign-off (here straight in the
+    # database), what goes live is only what was signed off.
+    Article.objects.filter(pk=draft.pk).update(summary="Example unsigned summary")
+
+    with time_machine.travel(when + timedelta(minutes=1)):
+        assert "Example unsigned summary" not in public_text(live)[1]
+
+    draft.refresh_from_db()
+    assert (draft.status, draft.go_live_at) == (Status.DRAFT, None)
+    assert "changed after it was signed off" in draft.review_note
+
+
+def test_people_a_scheduled_draft_shows_are_for_publishers(editor_client, publisher_client, live):
+    person = Person.objects.create(name="Example New Reviewer", credentials="example")
+    draft = start_draft(editor_client, live)
+    Article.objects.filter(pk=draft.pk).update(reviewer=person, status=Status.REVIEW)
+    schedule(publisher_client, draft)
+
+    data = form_data(publisher_client.get(url("change", person)))
+    data["credentials"] = "Example struck off"
+    assert editor_client.post(url("change", person), data).status_code == 403
+
+
+def test_a_person_changed_while_the_publisher_looks_is_not_signed_off(
+    editor_client, publisher_client, live
+):
+    person = Person.objects.create(name="Example New Reviewer", credentials="example")
+    draft = start_draft(editor_client, live)
+    Article.objects.filter(pk=draft.pk).update(reviewer=person, status=Status.REVIEW)
+    token = form_data(publisher_client.get(url("signoff", draft)))["token"]
+    Person.objects.filter(pk=person.pk).update(credentials="Example struck off")
+
+    response = publisher_client.post(url("signoff", draft), {"action": "publish", "token": token})
+
+    assert response.status_code == 200
+    assert "changed after you opened" in response.content.decode()
+    assert "Example struck off" not in public_text(live)[1]
+
+
+def test_the_sign_off_page_tells_look_alikes_apart(editor_client, publisher_client, live):
+    twin = make_treatment("example-first-twin", name="Example First Treatment")
+    draft = start_draft(editor_client, live)
+    draft.treatment_links.update(treatment=twin)
+    edit(editor_client, draft, status=Status.REVIEW)
+
+    page = publisher_client.get(url("signoff", draft)).content.decode()
+
+    assert '<tr class="changed">\n        <th scope="row">Treatments listed</th>' in page
+
+
+def test_a_treatments_draft_cannot_be_listed(editor_client, live):
+    treatment = live.treatment_links.get().treatment
+    treatment_draft = start_draft(editor_client, treatment)
+    draft = start_draft(editor_client, live)
+    data = form_data(editor_client.get(url("change", draft)))
+    data["treatment_links-0-treatment"] = str(treatment_draft.pk)
+
+    response = editor_client.post(url("change", draft), data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_preview_draft_shows_its_figures(editor_client, live):
+    from tests.support.factories import make_figure
+
+    make_figure(live, 1, alt_text="Example figure alt")
+    Article.objects.filter(pk=live.pk).update(body="Example.\n\n[[figure 1]]")
+    draft = start_draft(editor_client, live)
+
+    response = editor_client.get(url("change", draft) + "preview/")
+
+    assert response.status_code == 200
+    assert "Example figure alt" in response.content.decode()
+
+
+def test_sending_back_is_not_writing(editor_client, publisher_client, live):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example editor title", status=Status.REVIEW)
+    sign_off(publisher_client, draft, "send_back", note="Example: fix it.")
+    edit(editor_client, draft, status=Status.REVIEW)
+
+    assert sign_off(publisher_client, draft).status_code == 302
+
+    assert "own changes" not in Version.objects.get_for_object(live).first().revision.comment
+
+
+def test_the_live_history_keeps_who_wrote_the_update_and_why(editor_client, publisher_client, live):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example improved", revision_note="Example clearer title")
+    edit(editor_client, draft, status=Status.REVIEW)
+
+    sign_off(publisher_client, draft)
+
+    comment = Version.objects.get_for_object(live).first().revision.comment
+    assert "Written by Example Editor" in comment
+    assert "“Example clearer title”" in comment
