@@ -148,6 +148,7 @@ class ArticleAdmin(PreviewMixin, PublishingAdmin):
         "__str__",
         "series",
         "status",
+        "pending_changes",
         "publish_at",
         "is_public",
         "review_due",
@@ -194,7 +195,16 @@ class ArticleAdmin(PreviewMixin, PublishingAdmin):
 
 @admin.register(Treatment)
 class TreatmentAdmin(PreviewMixin, PublishingAdmin):
-    list_display = ("name", "category", "ordering", "status", "is_public", "review_due", "updated")
+    list_display = (
+        "name",
+        "category",
+        "ordering",
+        "status",
+        "pending_changes",
+        "is_public",
+        "review_due",
+        "updated",
+    )
     list_editable = ("ordering",)
     show_full_result_count = False
     list_filter = ("category", "status")

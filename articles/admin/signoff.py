@@ -2,9 +2,10 @@
 publishers see what would change for readers and publish, schedule or send it back."""
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -84,6 +85,27 @@ class SignOffMixin:
         if obj is not None and obj.loaded.get("status", obj.status) == Status.PUBLISHED:
             return False  # through its draft
         return super().has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        # Each page's draft, in the same query: the list says what awaits sign-off.
+        queryset = super().get_queryset(request)
+        pending = self.model.objects.filter(live_page=OuterRef("pk"))
+        return queryset.annotate(
+            draft_status=Subquery(pending.values("status")[:1]),
+            draft_sent_back=Exists(pending.exclude(review_note="")),
+            draft_go_live_at=Subquery(pending.values("go_live_at")[:1]),
+        )
+
+    @admin.display(description="Pending changes")
+    def pending_changes(self, obj):
+        status = getattr(obj, "draft_status", None)
+        if status is None:
+            return "—"
+        if obj.draft_go_live_at:
+            return f"Scheduled: goes live {date_format(obj.draft_go_live_at, 'j M Y, H:i')}"
+        if status == Status.REVIEW:
+            return "Awaiting sign-off"
+        return "Changes requested" if obj.draft_sent_back else "Draft"
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -430,3 +430,17 @@ def test_the_live_history_keeps_who_wrote_the_update_and_why(editor_client, publ
     comment = Version.objects.get_for_object(live).first().revision.comment
     assert "Written by Example Editor" in comment
     assert "“Example clearer title”" in comment
+
+
+def test_the_list_says_which_pages_have_changes_pending(
+    editor_client, live, django_assert_max_num_queries
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, status=Status.REVIEW)
+    changelist = reverse("admin:articles_article_changelist")
+    editor_client.get(changelist)
+
+    with django_assert_max_num_queries(12):
+        html = editor_client.get(changelist).content.decode()
+
+    assert "Awaiting sign-off" in html
