@@ -7,12 +7,13 @@ from django.contrib.redirects.models import Redirect
 
 
 def slug_saved(obj, old_slug, *, was_public, is_public):
+    if not is_public:
+        return  # readers see nothing of it: its addresses change nothing for them
     new_path = obj.get_absolute_url()
     redirects = Redirect.objects.filter(site_id=settings.SITE_ID)
-    if is_public:
-        # The new address is live: nothing may redirect away from it (this also breaks loops,
-        # as when a slug is changed back). A page not public yet leaves the redirects alone.
-        redirects.filter(old_path=new_path).delete()
+    # The new address is live: nothing may redirect away from it (this also breaks loops, as
+    # when a slug is changed back).
+    redirects.filter(old_path=new_path).delete()
     if old_slug is None or old_slug == obj.slug:
         return
     old_path = obj.path_for_slug(old_slug)

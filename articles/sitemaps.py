@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, Series, Treatment
@@ -37,9 +37,7 @@ class SeriesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Series.objects.filter(
-            Exists(Article.objects.published().filter(series=OuterRef("pk")))
-        ).order_by("pk")
+        return Series.objects.published().order_by("pk")
 
     def lastmod(self, item):
         return item.updated

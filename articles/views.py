@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, When
+from django.db.models import Case, IntegerField, Prefetch, When
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
@@ -57,7 +57,7 @@ class HomeView(ListView):
         # One more than shown, to know whether to link to the rest.
         first_articles = Article.objects.published().for_lists().order_by("number")
         return (
-            Series.objects.filter(Exists(Article.objects.published().filter(series=OuterRef("pk"))))
+            Series.objects.published()
             .prefetch_related(
                 Prefetch(
                     "articles",
@@ -79,8 +79,11 @@ class HomeView(ListView):
 
 
 class SeriesDetailView(DetailView):
-    model = Series
     articles_per_page = 50
+
+    def get_queryset(self):
+        # Built per request: published() reads the clock.
+        return Series.objects.published()
 
     def get_context_data(self, **kwargs):
         articles = (

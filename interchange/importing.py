@@ -135,6 +135,8 @@ class Importer:
         self.users = set()  # (person, username) pairs already linked or warned about
         self.media = {}  # images found only in the directory, stored once committed
         self.counts = Counter()
+        # Into a site with no pages yet (a restore), pages keep their files' statuses.
+        self.restoring = not (Article.objects.exists() or Treatment.objects.exists())
         # (kind, id) of the published pages whose drafts have files here.
         self.drafted = {
             (kind.removesuffix("-draft"), doc.data["id"])
@@ -265,7 +267,9 @@ class Importer:
             if obj.live_page_id:
                 # Submitted for sign-off in run(), if the file changed anything.
                 fields["status"], fields["publish_at"] = obj.status, obj.publish_at
-            elif not created and not self.publish and data["status"] == Status.PUBLISHED:
+            elif (not created or not self.restoring) and not self.publish and (
+                data["status"] == Status.PUBLISHED
+            ):
                 fields["status"] = Status.REVIEW  # publishing is a publisher's decision
                 if obj.status != Status.REVIEW:
                     self.warn(
@@ -317,6 +321,8 @@ class Importer:
             "review_note": data["review_note"],
         }
         changed = assign(draft, fields) or new
+        if changed and draft.go_live_at:
+            drafts.cancel_schedule(draft)  # what was signed off is not what it says now
         if changed:
             save_checked(draft)
         # A draft new here is restored: it gets its file's times back, as a new page does.

@@ -12,7 +12,7 @@ from reversion import set_comment
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
-from .. import public_use, readability, search
+from .. import drafts, public_use, readability, search
 from ..models import Status
 from .history import GuardedHistoryMixin
 from .signoff import SignOffMixin
@@ -117,6 +117,37 @@ class EditorialForm(forms.ModelForm):
         )
 
 
+class PublishingForm(EditorialForm):
+    """A page published from its form (one never published before) is signed off as it was
+    shown: refused if it, or a person, series or source it shows, changed since."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["shown"].initial = drafts.fingerprint(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The instance is still as stored: the form's values are applied after clean().
+        publishing = (
+            cleaned.get("status") == Status.PUBLISHED
+            and self.instance.pk
+            and self.instance.status != Status.PUBLISHED
+        )
+        if self.check_edit_token and publishing:
+            current = drafts.fingerprint(self.instance)
+            if cleaned.get("shown") != current:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("shown")] = current
+                raise forms.ValidationError(
+                    "The page, or a person, series or source it shows, changed after you "
+                    "opened it. Look at it again (Preview), then publish."
+                )
+        return cleaned
+
+
 class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
     """Markdown fields get the markdownx editor with its live preview; every save records a
     revision (django-reversion) that the history page can diff and, for those who may publish,
@@ -169,11 +200,16 @@ class PublishingAdmin(SignOffMixin, MarkdownAdmin):
     save drafts and submit them for review. Published pages change through drafts
     (SignOffMixin)."""
 
+    form = PublishingForm
     list_filter = ("status",)
     date_hierarchy = "publish_at"
     autocomplete_fields = ("author", "reviewer")
     publish_fields = ("status", "publish_at")
     review_fields = ("author", "reviewer", "last_reviewed", "next_review_due")
+
+    def get_fieldsets(self, request, obj=None):
+        *fieldsets, (name, history) = super().get_fieldsets(request, obj)
+        return [*fieldsets, (name, {"fields": (*history["fields"], "shown")})]
 
     def get_search_fields(self, request):
         # On PostgreSQL the page text is searched through its full-text index below, not by a

@@ -154,9 +154,11 @@ class SignOffMixin:
     def signoff_context(self, request, obj):
         live = obj.live_page if obj.live_page_id else obj
         draft = obj if obj.live_page_id else drafts.draft_of(obj)
+        # As stored: a refused form holds the status it asked for.
+        published = live.loaded.get("status", live.status) == Status.PUBLISHED
         return {
             "page": obj,
-            "live": live if live.status == Status.PUBLISHED else None,
+            "live": live if published else None,
             "draft": draft,
             "is_draft": bool(obj.live_page_id),
             "can_publish": self.can_publish(request),

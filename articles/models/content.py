@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
@@ -22,6 +22,13 @@ MARKER_HELP = (
 )
 
 
+class SeriesQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: series with a published article (its page and its place
+        on the home page and in the sitemap)."""
+        return self.filter(Exists(Article.objects.published().filter(series=OuterRef("pk"))))
+
+
 class Series(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -33,6 +40,8 @@ class Series(models.Model):
     description_html = models.TextField(editable=False, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = SeriesQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

@@ -74,3 +74,17 @@ def test_a_draft_at_an_old_address_keeps_the_redirect_until_it_is_published(clie
     newcomer.status = Status.PUBLISHED
     newcomer.save()
     assert client.get("/articles/example-a/").status_code == 200
+
+
+def test_renaming_a_page_that_is_not_public_leaves_every_redirect_alone(client, series):
+    moved = make_article(series, 1, slug="example-a")
+    rename(moved, "example-b")
+    other = make_article(series, 2, slug="example-c")
+    rename(other, "example-d")
+    moved.status = Status.UNPUBLISHED
+    moved.save()
+
+    rename(moved, "example-c")  # the old address of the other page
+
+    assert client.get("/articles/example-a/")["Location"] == "/articles/example-b/"
+    assert client.get("/articles/example-c/")["Location"] == "/articles/example-d/"

@@ -444,3 +444,30 @@ def test_the_list_says_which_pages_have_changes_pending(
         html = editor_client.get(changelist).content.decode()
 
     assert "Awaiting sign-off" in html
+
+
+def test_a_series_without_published_articles_has_no_public_page(editor_client):
+    series = Series.objects.create(title="Example private series", slug="example-private")
+    assert Client().get(series.get_absolute_url()).status_code == 404
+    assert b"Example private series" not in Client().get("/sitemap-series.xml").content
+
+
+def test_publishing_from_the_form_refuses_what_changed_after_it_was_opened(
+    editor_client, publisher_client, series
+):
+    person = Person.objects.create(name="Example New Author", credentials="example")
+    page = make_article(series, 5, status=Status.REVIEW, author=person, slug="example-new")
+    change = url("change", page)
+    data = form_data(publisher_client.get(change))
+    Person.objects.filter(pk=person.pk).update(credentials="Example struck off")
+    data["status"] = Status.PUBLISHED
+
+    response = publisher_client.post(change, data)
+
+    assert response.status_code == 200
+    assert "changed after you opened it" in response.content.decode()
+    assert Client().get(page.get_absolute_url()).status_code == 404
+    # Having looked again, the publisher publishes what they now see.
+    data = form_data(response)
+    data["status"] = Status.PUBLISHED
+    assert publisher_client.post(change, data).status_code == 302

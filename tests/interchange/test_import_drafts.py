@@ -114,3 +114,24 @@ def test_text_readers_see_outside_pages_changes_only_with_publish(tmp_path, seed
 
     run_import(tmp_path, "--publish")
     assert list(change.values())[0].encode() in Client().get("/").content
+
+
+def test_a_new_page_file_is_not_published_on_a_site_that_has_pages(tmp_path, seeded):
+    export(tmp_path)
+    new = tmp_path / "treatments" / "example-new.md"
+    new.write_bytes((tmp_path / "treatments" / "ketamine.md").read_bytes())
+
+    def rename(data):
+        for key in ("id", "created", "updated"):
+            data.pop(key, None)
+        data.update(name="Example new treatment", slug="example-new")
+
+    edit(new, rename)
+
+    run_import(tmp_path)
+
+    from articles.models import Treatment
+
+    page = Treatment.objects.get(slug="example-new")
+    assert page.status == Status.REVIEW
+    assert Client().get(page.get_absolute_url()).status_code == 404
