@@ -1,21 +1,16 @@
 """Read content into the database: create or update by slug, keep ids, all or nothing."""
 
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import reversion
 from django.contrib.auth import get_user_model
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.storage import default_storage
-from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from articles import drafts, markdown, public_use
 from articles.models import (
     Article,
-    ArticleTreatment,
-    Figure,
     Helpline,
     Person,
     Series,
@@ -27,14 +22,20 @@ from articles.models import (
 
 from . import images
 from .file_format import (
-    FIGURE_KEYS,
     HELPLINE_KEYS,
     SOURCE_FIELDS,
-    TIMESTAMP_KEYS,
-    ImportRefused,
     Problem,
 )
+from .page_lists import PageListsImport
 from .reading import KINDS, Document
+from .saving import (
+    assign,
+    describe,
+    reporting,
+    reset_sequences,
+    restore_timestamps,
+    save_checked,
+)
 
 
 @dataclass
@@ -50,73 +51,7 @@ class Page:
     left_alone: bool = False
 
 
-@contextmanager
-def reporting(path):
-    """Any problem below is reported against this file, and ends the whole import."""
-    try:
-        yield
-    except Problem as problem:
-        raise ImportRefused(f"{path}: {problem}\nNothing was imported.") from None
-    except ValidationError as error:
-        raise ImportRefused(f"{path}: {describe(error)}\nNothing was imported.") from None
-    except IntegrityError as error:
-        # A rule the checks above missed, or a row saved meanwhile by someone else.
-        raise ImportRefused(
-            f"{path}: the database refused it ({error}).\nNothing was imported."
-        ) from error
-
-
-def describe(error):
-    if not hasattr(error, "error_dict"):
-        return " ".join(error.messages)
-    return "; ".join(
-        " ".join(messages) if field == NON_FIELD_ERRORS else f"{field}: {' '.join(messages)}"
-        for field, messages in error.message_dict.items()
-    )
-
-
-def reset_sequences(*models):
-    """Move the tables' id sequences past their highest id (PostgreSQL; SQLite needs none)."""
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(statement)
-
-
-def assign(obj, values):
-    """Set the values; True if any differs from what the object had."""
-    changed = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
-def save_checked(page):
-    """Save a page after every check but clean(), which judges links to pages that may not be
-    imported yet (validate() runs it once they are)."""
-    errors = {}
-    for check in (page.clean_fields, page.validate_unique, page.validate_constraints):
-        try:
-            check()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
-    page.save()
-
-
-def restore_timestamps(obj, data, keys=TIMESTAMP_KEYS):
-    # auto_now and auto_now_add ignore given values on save(), so a restored page gets its
-    # original times back with an update(); a page changed by the import keeps its new time.
-    stamps = {key: data[key] for key in keys if data.get(key)}
-    if stamps:
-        type(obj).objects.filter(pk=obj.pk).update(**stamps)
-        for key, value in stamps.items():
-            setattr(obj, key, value)
-
-
-class Importer:
+class Importer(PageListsImport):
     """Saves what was read: series, then pages (matched by slug, keeping their ids), then the
     pages' lists, then checks every page as the admin would. A file is the whole page: what it
     leaves out is reset. Pages without a file are left alone. Nothing unchanged is saved, so
@@ -267,8 +202,10 @@ class Importer:
             if obj.live_page_id:
                 # Submitted for sign-off in run(), if the file changed anything.
                 fields["status"], fields["publish_at"] = obj.status, obj.publish_at
-            elif (not created or not self.restoring) and not self.publish and (
-                data["status"] == Status.PUBLISHED
+            elif (
+                (not created or not self.restoring)
+                and not self.publish
+                and (data["status"] == Status.PUBLISHED)
             ):
                 fields["status"] = Status.REVIEW  # publishing is a publisher's decision
                 if obj.status != Status.REVIEW:
@@ -395,71 +332,6 @@ class Importer:
                 reference.save()
             self.sources[key] = reference
         return self.sources[key]
-
-    def import_relations(self, page):
-        obj, data = page.obj, page.doc.data
-        changed = self.sync_sources(obj, data["sources"])
-        if isinstance(obj, Article):
-            changed = self.sync_treatments(obj, data["treatments"]) | changed
-            changed = self.sync_figures(obj, data["figures"]) | changed
-        if changed and not page.changed:
-            obj.save()  # as the admin does: a page whose lists changed was updated
-            page.changed = True
-
-    def sync_sources(self, obj, sources):
-        wanted = [self.source(source) for source in sources]
-        if [link.reference_id for link in obj.source_links.all()] == [r.pk for r in wanted]:
-            return False
-        obj.source_links.all().delete()
-        link = obj.source_links.model
-        link.objects.bulk_create(
-            link(**{obj._meta.model_name: obj}, reference=reference, position=position)
-            for position, reference in enumerate(wanted, 1)
-        )
-        return True
-
-    def sync_treatments(self, article, slugs):
-        current = article.treatment_links.select_related("treatment")
-        if [link.treatment.slug for link in current] == slugs:
-            return False
-        found = {t.slug: t for t in Treatment.objects.pages().filter(slug__in=slugs)}
-        missing = [slug for slug in slugs if slug not in found]
-        if missing:
-            names = ", ".join(f"“{slug}”" for slug in missing)
-            raise Problem(f"treatments: {names} is neither in treatments/ nor on this site")
-        article.treatment_links.all().delete()
-        ArticleTreatment.objects.bulk_create(
-            ArticleTreatment(article=article, treatment=found[slug], position=position)
-            for position, slug in enumerate(slugs, 1)
-        )
-        return True
-
-    def sync_figures(self, article, figures):
-        max_length = Figure._meta.get_field("image").max_length
-        for figure in figures:
-            name = figure["image"]
-            if len(name) > max_length:
-                raise Problem(f"figure image {name} is longer than {max_length} characters")
-            # Even for unchanged figures: a site that lost its media gets the images back.
-            if name not in self.media and not default_storage.exists(name):
-                self.media[name] = images.clean_exported_image(self.root, name)
-        wanted = sorted(tuple(figure[key] for key in FIGURE_KEYS) for figure in figures)
-        current = [(f.number, f.image.name, f.alt_text, f.caption) for f in article.figures.all()]
-        if current == wanted:
-            return False
-        article.figures.all().delete()
-        for values in wanted:
-            fields = dict(zip(FIGURE_KEYS, values, strict=True))
-            width, height = images.image_size(fields["image"], self.media)
-            # Given its size, a Figure never opens its image, which may not be in storage yet;
-            # cleaning the image field would open it (its name was checked on reading).
-            figure = Figure(article=article, width=width, height=height, **fields)
-            try:
-                figure.full_clean(exclude=["image"])
-            except ValidationError as error:
-                raise Problem(f"figure {fields['number']}: {describe(error)}") from None
-            figure.save()
-        return True
 
     def validate(self, page):
         obj = page.obj
