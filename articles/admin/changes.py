@@ -1,7 +1,11 @@
 """What signing off a page changes for readers: the draft against the live page, field by
 field, its lists (treatments, figures, sources) included."""
 
-from reversion_compare.helpers import html_diff
+from difflib import SequenceMatcher
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from reversion_compare.helpers import generate_dmp_diff, html_diff
 
 # Where the page stands, not what it says: the sign-off itself decides these.
 NOT_COMPARED = {"status", "publish_at", "created", "updated"}
@@ -58,6 +62,33 @@ def compared_fields(model_admin):
     return [model_fields[name] for name in names if name in model_fields]
 
 
+# Unchanged lines shown around each change in a long text.
+CONTEXT_LINES = 2
+
+
+def changed_passages(before, after):
+    """Only the passages of a long text that changed, with a little context: changed lines
+    word by word, unchanged stretches between them as "…". Escaped HTML."""
+    old, new = before.split("\n"), after.split("\n")
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    groups = list(matcher.get_grouped_opcodes(CONTEXT_LINES))
+    skipped = mark_safe('<div class="skipped">…</div>')
+    shown = []
+    for number, group in enumerate(groups):
+        if number or group[0][1] > 0:
+            shown.append(skipped)
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                shown.append(format_html("<div>{}</div>", "\n".join(old[i1:i2])))
+            else:
+                # Escaped by reversion-compare's diff, word by word.
+                changed = generate_dmp_diff("\n".join(old[i1:i2]), "\n".join(new[j1:j2]))
+                shown.append(mark_safe(f"<div>{changed}</div>"))  # noqa: S308
+    if groups and groups[-1][-1][2] < len(old):
+        shown.append(skipped)
+    return format_html('<div class="passages">{}</div>', mark_safe("".join(shown)))  # noqa: S308
+
+
 def page_changes(model_admin, live, page):
     """[{label, changed, diff}] for each field and list, `live` (None for a new page) against
     `page`; `diff` is escaped HTML with <ins> and <del>."""
@@ -74,7 +105,9 @@ def page_changes(model_admin, live, page):
             {
                 "label": label[:1].upper() + label[1:],
                 "changed": before != after,
-                "diff": html_diff(before, after),
+                "diff": changed_passages(before, after)
+                if before.count("\n") > 2 * CONTEXT_LINES
+                else html_diff(before, after),
             }
         )
     return rows

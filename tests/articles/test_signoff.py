@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from articles.models import Article, Person, Series, Source, Status
 from tests.support.admin_forms import form_data, form_errors
-from tests.support.factories import make_treatment
+from tests.support.factories import make_article, make_treatment
 from tests.support.signoff import edit, public_text, sign_off, start_draft, url
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +260,19 @@ def test_preview_draft_shows_the_saved_draft_as_readers_would(editor_client, liv
 def test_change_forms_ask_before_leaving_unsaved_edits(editor_client, live):
     for page in (live, live.series):
         assert "admin/js/unsaved_changes" in editor_client.get(url("change", page)).content.decode()
+
+
+def test_a_long_text_shows_only_its_changed_passages(editor_client, publisher_client, series):
+    lines = [f"Example paragraph {n} <em>kept</em>." for n in range(1, 31)]
+    page = make_article(series, 3, slug="example-long", body="\n\n".join(lines))
+    draft = start_draft(editor_client, page)
+    Article.objects.filter(pk=draft.pk).update(
+        body="\n\n".join(lines).replace("paragraph 15 ", "paragraph fifteen ")
+    )
+
+    html = publisher_client.get(url("signoff", draft)).content.decode()
+
+    assert "<del>15</del><ins>fifteen</ins>" in html
+    assert "Example paragraph 14" in html  # context
+    assert "Example paragraph 2 " not in html  # far from the change: left out
+    assert "&lt;em&gt;kept&lt;/em&gt;" in html  # the Markdown, escaped
