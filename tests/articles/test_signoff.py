@@ -6,13 +6,12 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Person, Series, Source, Status
-from tests.support.admin_forms import form_data, form_errors
+from tests.support.admin_forms import form_data
 from tests.support.factories import make_article, make_treatment
-from tests.support.signoff import edit, public_text, sign_off, start_draft, url
+from tests.support.signoff import edit, public_text, schedule, sign_off, start_draft, url
 
 pytestmark = pytest.mark.django_db
 
@@ -80,17 +79,9 @@ def test_editors_cannot_sign_off(editor_client, publisher_client, live):
 def test_a_scheduled_update_goes_live_at_its_time(editor_client, publisher_client, live):
     draft = start_draft(editor_client, live)
     edit(editor_client, draft, title="Example scheduled title", status=Status.REVIEW)
-    when = timezone.localtime() + timedelta(hours=2)
 
-    response = sign_off(
-        publisher_client,
-        draft,
-        "schedule",
-        go_live_at_0=when.date().isoformat(),
-        go_live_at_1=when.strftime("%H:%M"),
-    )
+    when = schedule(publisher_client, draft)
 
-    assert response.status_code == 302, form_errors(response)
     assert "Example live title" in public_text(live)[1]
     with time_machine.travel(when + timedelta(minutes=1)):
         assert "Example scheduled title" in public_text(live)[1]
@@ -100,14 +91,7 @@ def test_a_scheduled_update_goes_live_at_its_time(editor_client, publisher_clien
 def test_changing_a_scheduled_draft_cancels_the_schedule(editor_client, publisher_client, live):
     draft = start_draft(editor_client, live)
     edit(editor_client, draft, status=Status.REVIEW)
-    when = timezone.localtime() + timedelta(hours=2)
-    sign_off(
-        publisher_client,
-        draft,
-        "schedule",
-        go_live_at_0=when.date().isoformat(),
-        go_live_at_1=when.strftime("%H:%M"),
-    )
+    when = schedule(publisher_client, draft)
 
     edit(editor_client, draft, title="Example unsigned change")
 
