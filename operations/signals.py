@@ -6,9 +6,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .page_cache import content_changed
 
+# What reviewers and readers send in: never on a public page, so saving it leaves cached pages
+# alone (a reader's feedback must not empty the cache for everyone).
+NOT_ON_PAGES = {"reviewlink", "reviewcomment", "pagefeedback"}
+
 
 def connect():
     for model in apps.get_app_config("articles").get_models():
+        if model._meta.model_name in NOT_ON_PAGES:
+            continue
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pages-{model}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pages-d-{model}")
         # Content's own many-to-many lists only: not, say, a group's permissions.

@@ -8,14 +8,18 @@ from .content import (
     Treatment,
     figure_upload_to,
 )
+from .feedback import PageFeedback
+from .policy import EditorialPolicy
 from .publishing import (
     Person,
+    PersonQuerySet,
     Publishable,
     PublishableQuerySet,
     Status,
     public_now,
     review_due_after,
 )
+from .reviewing import ReviewComment, ReviewLink, Verdict
 from .sources import ArticleReference, Source, TreatmentReference
 from .urgent_help import Helpline, UrgentHelp
 
@@ -25,17 +29,23 @@ __all__ = [
     "ArticleReference",
     "ArticleTreatment",
     "BodyPart",
+    "EditorialPolicy",
     "Helpline",
     "Figure",
+    "PageFeedback",
     "Person",
+    "PersonQuerySet",
     "Publishable",
     "PublishableQuerySet",
+    "ReviewComment",
+    "ReviewLink",
     "Source",
     "Series",
     "Status",
     "Treatment",
     "TreatmentReference",
     "UrgentHelp",
+    "Verdict",
     "figure_upload_to",
     "public_now",
     "review_due_after",
