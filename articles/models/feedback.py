@@ -45,10 +45,10 @@ class PageFeedback(models.Model):
         answer = "Helpful" if self.helpful else "Not helpful"
         return f"{answer}: {self.page}"
 
-    @property
-    def page(self):
-        return self.article or self.treatment
-
     def save(self, *args, **kwargs):
         self.flagged = safe_messaging.mentions_self_harm(self.comment)
         super().save(*args, **kwargs)
+
+    @property
+    def page(self):
+        return self.article or self.treatment

@@ -38,14 +38,14 @@ class EditorialPolicy(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:editorial_policy")
-
     def save(self, *args, **kwargs):
         self.pk = 1
         self.text_html = markdown.plain_html(self.text)
         super().save(*args, **kwargs)
         cache.delete(CACHE_KEY)
+
+    def get_absolute_url(self):
+        return reverse("articles:editorial_policy")
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)

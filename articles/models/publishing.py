@@ -120,14 +120,14 @@ class Person(models.Model):
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
-    def get_absolute_url(self):
-        return reverse("articles:person_detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.free_slug()
         self.bio_html = markdown.plain_html(self.bio) if self.bio else ""
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:person_detail", kwargs={"slug": self.slug})
 
     def free_slug(self):
         """A slug from the name that no one else has (people added by an import have none)."""
