@@ -13,7 +13,8 @@ from django.utils.crypto import salted_hmac
 
 from .content import Article, Treatment
 
-TOKEN_SALT = "articles.review-link"
+# The HMAC salt: a name, not a secret (SECRET_KEY is the key).
+HASH_SALT = "articles.review-link"
 DEFAULT_DAYS = 14
 MAX_DAYS = 60
 COMMENT_MAX_LENGTH = 4000
@@ -23,7 +24,7 @@ QUOTE_MAX_LENGTH = 1000
 def token_hash(token):
     """What is stored of a link's token: an HMAC keyed with SECRET_KEY, so neither a copy of
     the database nor of its backups opens a link."""
-    return salted_hmac(TOKEN_SALT, token, algorithm="sha256").hexdigest()
+    return salted_hmac(HASH_SALT, token, algorithm="sha256").hexdigest()
 
 
 class Verdict(models.TextChoices):
