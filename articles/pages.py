@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 
 from . import markdown
-from .models import Article, ArticleTreatment, Treatment
+from .models import Article, ArticleTreatment, Figure, Treatment
 
 NEIGHBOUR_FIELDS = ("number", "title", "slug")
 
@@ -110,3 +110,46 @@ def discussed_in(treatment, page_number=1):
         .order_by("series__title", "number")
     )
     return Paginator(articles, DISCUSSED_PER_PAGE).get_page(page_number)
+
+
+def saved_rows(page):
+    """{list model: [row values]} of the page's lists as saved, in the form the preview of an
+    edited page (whose lists come from the admin's forms) uses too."""
+    rows = {}
+    for name in page.page_lists:
+        manager = getattr(page, name)
+        rows[manager.model] = [
+            {**{field.name: getattr(row, field.name) for field in row._meta.fields}, "id": row}
+            for row in manager.all()
+        ]
+    return rows
+
+
+def page_as_readers_see_it(page, saved, rows):
+    """(template, context) of a page not public (a draft, or an edited form's page) as readers
+    would see it, its lists from `rows` (see `saved_rows`); `saved` is its stored row, if any.
+    What the public page would not show (unpublished treatments) is left out here too."""
+    source_model = type(page).source_links.rel.related_model
+    references = [row["reference"] for row in rows.get(source_model, []) if row]
+    context = {"object": page}
+    if isinstance(page, Article):
+        public = set(Treatment.objects.published().values_list("pk", flat=True))
+        treatments = [
+            row["treatment"]
+            for row in rows.get(ArticleTreatment, [])
+            if row.get("treatment") and row["treatment"].pk in public
+        ]
+        # Figures need their saved image; new uploads show once saved.
+        figures = [row["id"] for row in rows.get(Figure, []) if row.get("id") and row["id"].image]
+        context.update(
+            article=page,
+            **page_context(page, treatments=treatments, figures=figures, references=references),
+        )
+        return "articles/article_detail.html", context
+    context.update(
+        treatment=page,
+        # A draft's page lists the articles of the page it drafts.
+        page_obj=discussed_in(saved.live_page or saved) if saved else Paginator([], 1).page(1),
+        **page_context(page, references=references),
+    )
+    return "articles/treatment_detail.html", context

@@ -5,7 +5,6 @@ from datetime import date
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -13,8 +12,8 @@ from django.urls import path, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 
-from ..models import Article, ArticleTreatment, Figure, Status, Treatment
-from ..pages import discussed_in, page_context
+from ..models import Article, Status, Treatment
+from ..pages import page_as_readers_see_it, saved_rows
 from ..review_schedule import REVIEW_STATES, review_state
 
 
@@ -95,45 +94,11 @@ class PreviewMixin:
 
     @staticmethod
     def saved_rows(page):
-        """The same, of the lists as saved."""
-        rows = {}
-        for name in page.page_lists:
-            manager = getattr(page, name)
-            rows[manager.model] = [
-                {**{field.name: getattr(row, field.name) for field in row._meta.fields}, "id": row}
-                for row in manager.all()
-            ]
-        return rows
+        return saved_rows(page)
 
     def render_preview(self, request, page, obj, rows):
-        source_model = self.model.source_links.rel.related_model
-        references = [row["reference"] for row in rows.get(source_model, []) if row]
-        context = {"object": page, "preview": True}
-        if isinstance(page, Article):
-            public = set(Treatment.objects.published().values_list("pk", flat=True))
-            treatments = [
-                row["treatment"]
-                for row in rows.get(ArticleTreatment, [])
-                if row.get("treatment") and row["treatment"].pk in public
-            ]
-            # Figures need their saved image; new uploads show once saved.
-            figures = [
-                row["id"] for row in rows.get(Figure, []) if row.get("id") and row["id"].image
-            ]
-            context.update(
-                article=page,
-                **page_context(page, treatments=treatments, figures=figures, references=references),
-            )
-            template = "articles/article_detail.html"
-        else:
-            context.update(
-                treatment=page,
-                # A draft's page lists the articles of the page it drafts.
-                page_obj=discussed_in(obj.live_page or obj) if obj else Paginator([], 1).page(1),
-                **page_context(page, references=references),
-            )
-            template = "articles/treatment_detail.html"
-        return TemplateResponse(request, template, context)
+        template, context = page_as_readers_see_it(page, obj, rows)
+        return TemplateResponse(request, template, {**context, "preview": True})
 
 
 def review_queue_view(request):

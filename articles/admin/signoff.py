@@ -16,8 +16,8 @@ from reversion import add_to_revision, create_revision, set_comment, set_user
 from reversion.models import Version
 
 from .. import drafts
+from ..changes import compared_fields, page_changes
 from ..models import Status
-from .changes import page_changes
 
 
 class SignOffForm(forms.Form):
@@ -260,7 +260,7 @@ class SignOffMixin:
             "title": f"Sign off “{page}”",
             "page": page,
             "live": live,
-            "changes": page_changes(self, live, page),
+            "changes": page_changes(live, page, compared_fields(self)),
             "form": form,
             "can_publish": self.can_publish(request),
             "change_url": self.admin_url("change", page),

@@ -1,0 +1,123 @@
+"""What signing off a page changes for readers: the draft against the live page, field by
+field, its lists (treatments, figures, sources) included."""
+
+from difflib import SequenceMatcher
+
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from reversion_compare.helpers import generate_dmp_diff, html_diff
+
+# Where the page stands, not what it says: the sign-off itself decides these.
+NOT_COMPARED = {"status", "publish_at", "created", "updated"}
+LIST_LABELS = {
+    "treatment_links": "Treatments listed",
+    "figures": "Figures",
+    "source_links": "Sources",
+}
+
+
+def field_text(page, field):
+    if page is None:
+        return ""
+    value = getattr(page, field.name)
+    if value is None:
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        # Named and numbered: two people or series of the same name are not the same.
+        return f"{value} (#{value.pk})"
+    # Browsers send Windows line ends: a re-saved text is not a changed one.
+    return str(value).replace("\r\n", "\n")
+
+
+def list_text(page, name):
+    if page is None:
+        return ""
+    lines = []
+    for row in getattr(page, name).all():
+        if name == "treatment_links":
+            lines.append(f"{row.position}. {row.treatment} (treatment #{row.treatment_id})")
+        elif name == "figures":
+            caption = f" — {row.caption}" if row.caption else ""
+            lines.append(f"Figure {row.number}: {row.alt_text}{caption} ({row.image.name})")
+        else:
+            source = row.reference
+            details = [source.title, source.authors, source.publication, source.year]
+            details += [source.doi and f"DOI {source.doi}", source.pmid and f"PMID {source.pmid}"]
+            details += [source.url, source.accessed and f"accessed {source.accessed}"]
+            shown = ", ".join(str(detail) for detail in details if detail)
+            lines.append(f"{row.position}. [cite {source.pk}] {shown}")
+    return "\n".join(lines)
+
+
+def compared_fields(model_admin):
+    """The fields of an admin's form, in its order."""
+    names = [
+        name
+        for _, options in model_admin.fieldsets
+        for name in options["fields"]
+        if name not in NOT_COMPARED
+    ]
+    model_fields = {field.name: field for field in model_admin.model._meta.concrete_fields}
+    return [model_fields[name] for name in names if name in model_fields]
+
+
+# Unchanged lines shown around each change in a long text.
+CONTEXT_LINES = 2
+
+
+def changed_passages(before, after):
+    """Only the passages of a long text that changed, with a little context: changed lines
+    word by word, unchanged stretches between them as "…". Escaped HTML."""
+    old, new = before.split("\n"), after.split("\n")
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    groups = list(matcher.get_grouped_opcodes(CONTEXT_LINES))
+    skipped = mark_safe('<div class="skipped">…</div>')
+    shown = []
+    for number, group in enumerate(groups):
+        if number or group[0][1] > 0:
+            shown.append(skipped)
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                shown.append(format_html("<div>{}</div>", "\n".join(old[i1:i2])))
+            else:
+                # Escaped by reversion-compare's diff, word by word.
+                changed = generate_dmp_diff("\n".join(old[i1:i2]), "\n".join(new[j1:j2]))
+                shown.append(mark_safe(f"<div>{changed}</div>"))  # noqa: S308
+    if groups and groups[-1][-1][2] < len(old):
+        shown.append(skipped)
+    return format_html('<div class="passages">{}</div>', mark_safe("".join(shown)))  # noqa: S308
+
+
+def content_fields(model):
+    """What a page says, in the model's order: the fields editors write, not its standing."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in NOT_COMPARED
+    ]
+
+
+def page_changes(live, page, fields=None):
+    """[{label, changed, diff}] for each field (`fields`, else `content_fields`) and list,
+    `live` (None for a new page) against `page`; `diff` is escaped HTML with <ins> and <del>."""
+    rows = []
+    compared = [
+        (field.verbose_name, field_text(live, field), field_text(page, field))
+        for field in fields or content_fields(type(page))
+    ] + [
+        (LIST_LABELS[name], list_text(live, name), list_text(page, name))
+        for name in type(page).page_lists
+    ]
+    for label, before, after in compared:
+        rows.append(
+            {
+                "label": label[:1].upper() + label[1:],
+                "changed": before != after,
+                "diff": changed_passages(before, after)
+                if before.count("\n") > 2 * CONTEXT_LINES
+                else html_diff(before, after),
+            }
+        )
+    return rows
