@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, review_pages, views
 
 app_name = "articles"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("review/<str:token>/", review_pages.ReviewPageView.as_view(), name="review"),
     path("feed/", feeds.ArticlesFeed(), name="feed_rss"),
     path("feed/atom/", feeds.AtomArticlesFeed(), name="feed_atom"),
 ]

@@ -35,7 +35,8 @@ GENERATION_TTL = 5 * 60
 PAGE_PARAMETERS = ("page", "q", "p")
 # Headers worth keeping with a cached page; the rest are per-response.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
-SKIPPED_PATHS = ("/admin/", "/media/", "/static/")
+# Review links' pages are private (articles.review_pages): not even looked up.
+SKIPPED_PATHS = ("/admin/", "/media/", "/static/", "/review/")
 
 
 def next_scheduled_change():

@@ -1,0 +1,197 @@
+"""The page an outside reviewer opens from a review link: the page's current draft as readers
+would see it, what it changes on the live page, and a form for comments and a verdict.
+
+The link's token is the only key: no account, no session, and nothing else opens with it (no
+admin, no other page, no upload). Responses are private and never stored (page cache, CDN,
+browser), carry no referrer out of the page, and are kept out of search engines.
+"""
+
+import re
+import unicodedata
+from datetime import timedelta
+
+from django import forms
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views import View
+from reversion.models import Version
+
+from . import drafts
+from .changes import page_changes
+from .models import ReviewComment, ReviewLink, Status, Verdict
+from .models.reviewing import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH
+from .pages import page_as_readers_see_it, saved_rows
+
+# Per link: enough for a careful reviewer, too few to fill the database.
+COMMENTS_PER_HOUR = 30
+COMMENTS_PER_LINK = 300
+FINGERPRINT_RE = re.compile(r"[0-9a-f]{64}")
+
+
+def plain_text(value):
+    """Text as typed, without control characters (line breaks and tabs stay). It is shown
+    escaped, never as HTML."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    ).strip()
+
+
+class ReviewCommentForm(forms.Form):
+    quote = forms.CharField(
+        label="The passage you are commenting on (optional)",
+        required=False,
+        max_length=QUOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Copy and paste a few words from the page, so we know where you mean.",
+    )
+    text = forms.CharField(
+        label="Your comment",
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    verdict = forms.ChoiceField(
+        label="Your verdict on this draft (optional)",
+        required=False,
+        choices=[("", "No verdict yet"), *Verdict.choices],
+        widget=forms.RadioSelect,
+    )
+    content = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_quote(self):
+        return plain_text(self.cleaned_data["quote"])
+
+    def clean_text(self):
+        return plain_text(self.cleaned_data["text"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and not cleaned.get("verdict"):
+            raise forms.ValidationError("Write a comment, or choose a verdict, before sending.")
+        return cleaned
+
+
+def private(response):
+    patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def ended(request, reason, status=410):
+    response = TemplateResponse(
+        request,
+        "articles/review_ended.html",
+        {"reason": reason, "private_page": True},
+        status=status,
+    )
+    return private(response)
+
+
+def current_draft(link):
+    """What the link shows now: the live page's draft, or the page itself while nothing of it is
+    public; None once there is no draft to review (it went live, or was withdrawn)."""
+    page = link.page
+    if page.status != Status.PUBLISHED:
+        return page
+    return drafts.draft_of(page)
+
+
+class ReviewPageView(View):
+    def dispatch(self, request, token):
+        link = ReviewLink.for_token(token)
+        if link is None:
+            return ended(
+                request,
+                "This address is not a review link. Check that you copied all of it.",
+                status=404,
+            )
+        if link.revoked_at is not None:
+            return ended(request, "The editors withdrew it.")
+        if not link.is_open:
+            return ended(request, "It was valid until a date that has now passed.")
+        draft = current_draft(link)
+        if draft is None:
+            return ended(request, "There is no draft to review any more: it has been published.")
+        self.link = link
+        self.draft = type(draft).objects.select_related(*self.related(draft)).get(pk=draft.pk)
+        self.content = drafts.fingerprint(self.draft)
+        return private(super().dispatch(request))
+
+    @staticmethod
+    def related(page):
+        names = ["author", "reviewer", "live_page"]
+        return [*names, "series"] if hasattr(page, "series") else names
+
+    def get(self, request):
+        changed = bool(self.link.last_seen_content) and self.link.last_seen_content != self.content
+        if self.link.last_seen_content != self.content:
+            ReviewLink.objects.filter(pk=self.link.pk).update(last_seen_content=self.content)
+        form = ReviewCommentForm(initial={"content": self.content})
+        return self.render(request, form, changed_since=changed, sent="sent" in request.GET)
+
+    def post(self, request):
+        form = ReviewCommentForm(request.POST)
+        if not form.is_valid():
+            return self.render(request, form, status=400)
+        if too_many := self.too_many_comments():
+            form.add_error(None, too_many)
+            return self.render(request, form, status=429)
+        seen = form.cleaned_data["content"]
+        if not FINGERPRINT_RE.fullmatch(seen):
+            seen = self.content
+        verdict = form.cleaned_data["verdict"]
+        with transaction.atomic():
+            ReviewComment.objects.create(
+                link=self.link,
+                quote=form.cleaned_data["quote"],
+                text=form.cleaned_data["text"],
+                verdict=verdict,
+                content=seen,
+                version=Version.objects.get_for_object(self.draft).first(),
+            )
+            if verdict:
+                ReviewLink.objects.filter(pk=self.link.pk).update(verdict=verdict)
+        response = redirect(request.path + "?sent=1")
+        response.status_code = 303
+        return response
+
+    def too_many_comments(self):
+        comments = self.link.comments
+        if comments.count() >= COMMENTS_PER_LINK:
+            return (
+                "This link has reached its limit of comments. Please send the rest to the "
+                "editors who asked you."
+            )
+        an_hour_ago = timezone.now() - timedelta(hours=1)
+        if comments.filter(created__gte=an_hour_ago).count() >= COMMENTS_PER_HOUR:
+            return (
+                "You have sent many comments in the last hour. Please wait a while and send "
+                "this one again: your text is still in the form."
+            )
+        return None
+
+    def render(self, request, form, status=200, **extra):
+        draft = self.draft
+        live = draft.live_page
+        template, context = page_as_readers_see_it(draft, draft, saved_rows(draft))
+        comments = list(self.link.comments.all())
+        for comment in comments:
+            comment.earlier = comment.content != self.content
+        context.update(
+            private_page=True,
+            review_link=self.link,
+            review_form=form,
+            review_changes=[row for row in page_changes(live, draft) if row["changed"]]
+            if live
+            else None,
+            review_comments=comments,
+            review_earlier=any(comment.earlier for comment in comments),
+            **extra,
+        )
+        return TemplateResponse(request, template, context, status=status)
