@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django import forms
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
