@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
-from .models import Article, Series, Treatment
+from .models import Article, EditorialPolicy, Person, Series, Treatment
 
 
 class PageSitemap(Sitemap):
@@ -43,11 +43,24 @@ class SeriesSitemap(Sitemap):
         return item.updated
 
 
+class PeopleSitemap(Sitemap):
+    """People a published page credits: only they have a public page."""
+
+    changefreq = "monthly"
+    limit = 2000
+
+    def items(self):
+        return Person.objects.published().only("slug").order_by("pk")
+
+
 class PagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["articles:home", "articles:treatment_list"]
+        pages = ["articles:home", "articles:treatment_list"]
+        if EditorialPolicy.is_public():
+            pages.append("articles:editorial_policy")
+        return pages
 
     def location(self, item):
         return reverse(item)
@@ -58,4 +71,5 @@ SITEMAPS = {
     "series": SeriesSitemap,
     "articles": ArticleSitemap,
     "treatments": TreatmentSitemap,
+    "people": PeopleSitemap,
 }

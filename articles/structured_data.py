@@ -16,12 +16,16 @@ AUDIENCE = {"@type": "MedicalAudience", "audienceType": "Patient"}
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def person(person):
+def person(person, site_url, linked=True):
+    """A Person, with the address of their page when `linked` (a public page credits them, so
+    they have one)."""
     if person is None:
         return None
     data = {"@type": "Person", "name": person.name}
-    if person.credentials:
-        data["jobTitle"] = person.credentials
+    if linked and person.slug:
+        data["url"] = site_url + person.get_absolute_url()
+    if job := person.role or person.credentials:
+        data["jobTitle"] = job
     return data
 
 
@@ -44,14 +48,14 @@ def citations(references):
     ]
 
 
-def review_fields(page):
+def review_fields(page, site_url):
     data = {}
     if page.last_reviewed:
         data["lastReviewed"] = page.last_reviewed.isoformat()
     if page.reviewer_id and page.last_reviewed:
-        data["reviewedBy"] = person(page.reviewer)
+        data["reviewedBy"] = person(page.reviewer, site_url, linked=page.is_public)
     if page.author_id:
-        data["author"] = person(page.author)
+        data["author"] = person(page.author, site_url, linked=page.is_public)
     return data
 
 
@@ -70,7 +74,7 @@ def article(page, site_url, references):
         "position": page.number,
         **({"datePublished": page.publish_at.isoformat()} if page.publish_at else {}),
         "dateModified": page.updated.isoformat() if page.updated else None,
-        **review_fields(page),
+        **review_fields(page, site_url),
         **({"citation": citations(references)} if references else {}),
     }
 
@@ -88,7 +92,7 @@ def treatment(page, site_url, references, description):
             "url": site_url + page.get_absolute_url(),
             "about": CONDITION,
             "medicalAudience": AUDIENCE,
-            **review_fields(page),
+            **review_fields(page, site_url),
             **({"citation": citations(references)} if references else {}),
         },
     }

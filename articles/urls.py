@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, review_pages, views
+from . import about_views, feeds, reader_feedback, review_pages, views
 
 app_name = "articles"
 
@@ -11,6 +11,19 @@ urlpatterns = [
     path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("feedback/", reader_feedback.send_feedback, name="feedback"),
+    path(
+        "feedback/thanks/",
+        reader_feedback.FeedbackThanksView.as_view(),
+        name="feedback_thanks",
+    ),
+    path("people/<slug:slug>/", about_views.PersonDetailView.as_view(), name="person_detail"),
+    path(
+        "editorial-policy/",
+        about_views.EditorialPolicyView.as_view(),
+        name="editorial_policy",
+    ),
+    path("privacy/", about_views.PrivacyView.as_view(), name="privacy"),
     path("review/<str:token>/", review_pages.ReviewPageView.as_view(), name="review"),
     path("feed/", feeds.ArticlesFeed(), name="feed_rss"),
     path("feed/atom/", feeds.AtomArticlesFeed(), name="feed_atom"),

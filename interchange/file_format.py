@@ -14,6 +14,10 @@ laid out as
     articles/<series slug>/<number>-<slug>.md    an article; the body is its body
     treatments/<slug>.md                         a treatment; the body is its optional longer text
     urgent-help.md                               the urgent-help callout; the body is its text
+    people/<slug>.md                             a person (author, medical reviewer): their
+                                                 public page's details; the body is their bio
+    editorial-policy.md                          the editorial policy, if one was written; the
+                                                 body is its text
     media/<image name>                           figure images, under their stored names
 
 A published page with changes awaiting sign-off (its draft) has a second file beside its own,
@@ -21,15 +25,18 @@ named like it but ending `.draft.md`: the page as the draft has it, with the liv
 status draft or review, and `changes_requested` (a publisher's note) when it was sent back.
 
 Articles, treatments and sources carry their `id`, because `[text](article:3)`,
-`[text](treatment:5)` and `[[cite 12]]` in the Markdown name them by it. A person is identified
-by name and credentials; `user` is the username of their admin account. The series title in an
-article's file is there for whoever reads the file: a series is edited in its own file. Derived
-fields (the `*_html` fields, plain text, word count, search vector, contents list, figure size)
-are not written: saving rebuilds them. Times are ISO 8601 in UTC, dates ISO 8601.
+`[text](treatment:5)` and `[[cite 12]]` in the Markdown name them by it. A page names each of its
+people by name, credentials and `slug` (their file in people/, which the name and credentials
+must match); a page file without the slug (older exports, files written by hand) names them by
+name and credentials alone. `user` is the username of their admin account. The series title in
+an article's file is there for whoever reads the file: a series is edited in its own file, and a
+person's role, bio and declared conflicts in theirs. Derived fields (the `*_html` fields, plain
+text, word count, search vector, contents list, figure size) are not written: saving rebuilds
+them. Times are ISO 8601 in UTC, dates ISO 8601.
 
 `writing` turns content into file text, `reading` checks files into plain values, and
 `importing` saves those values (see `Importer` for what an import keeps and refuses), with
-`images` for figure images the site lacks.
+`about_pages` for people and the editorial policy, and `images` for figure images the site lacks.
 """
 
 import posixpath
@@ -38,9 +45,14 @@ SERIES_DIR = "series"
 ARTICLES_DIR = "articles"
 TREATMENTS_DIR = "treatments"
 URGENT_HELP_FILE = "urgent-help.md"
+PEOPLE_DIR = "people"
+EDITORIAL_POLICY_FILE = "editorial-policy.md"
 MEDIA_DIR = "media"
 # What an export owns in its directory; anything else there (a README, .git) is left alone.
-EXPORT_PATHS = (SERIES_DIR, ARTICLES_DIR, TREATMENTS_DIR, URGENT_HELP_FILE, MEDIA_DIR)
+EXPORT_PATHS = (
+    SERIES_DIR, ARTICLES_DIR, TREATMENTS_DIR, URGENT_HELP_FILE, PEOPLE_DIR,
+    EDITORIAL_POLICY_FILE, MEDIA_DIR,
+)  # fmt: skip
 # Written into every export. `export_markdown --replace` removes EXPORT_PATHS only beside it:
 # folders named articles/ or media/ are also the app's source and the site's uploads.
 EXPORT_MARKER = ".trdsite-export"
@@ -59,7 +71,9 @@ TREATMENT_KEYS = (
 DRAFT_SUFFIX = ".draft.md"
 DRAFT_NOTE_KEY = "changes_requested"
 URGENT_HELP_KEYS = ("title", "helplines", "updated")
-PERSON_KEYS = ("name", "credentials", "user")
+PERSON_KEYS = ("name", "credentials", "user", "slug")
+PERSON_PAGE_KEYS = ("name", "slug", "credentials", "role", "conflicts_of_interest", "user")
+EDITORIAL_POLICY_KEYS = ("title", "published", "updated")
 SOURCE_KEYS = (
     "id", "title", "authors", "publication", "year", "doi", "pmid", "url", "accessed",
 )  # fmt: skip

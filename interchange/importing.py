@@ -4,15 +4,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 import reversion
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles import drafts, markdown, public_use
 from articles.models import (
     Article,
+    EditorialPolicy,
     Helpline,
-    Person,
     Series,
     Source,
     Status,
@@ -21,6 +20,7 @@ from articles.models import (
 )
 
 from . import images
+from .about_pages import AboutPagesImport
 from .file_format import (
     HELPLINE_KEYS,
     SOURCE_FIELDS,
@@ -51,15 +51,18 @@ class Page:
     left_alone: bool = False
 
 
-class Importer(PageListsImport):
-    """Saves what was read: series, then pages (matched by slug, keeping their ids), then the
-    pages' lists, then checks every page as the admin would. A file is the whole page: what it
-    leaves out is reset. Pages without a file are left alone. Nothing unchanged is saved, so
-    importing twice changes nothing.
+class Importer(AboutPagesImport, PageListsImport):
+    """Saves what was read: people and series, then pages (matched by slug, keeping their ids),
+    then the pages' lists, then checks every page as the admin would, then the urgent-help
+    callout and the editorial policy. A file is the whole page: what it leaves out is reset.
+    Pages without a file are left alone. Nothing unchanged is saved, so importing twice changes
+    nothing.
 
     What readers see changes only with `publish`: a changed file of a published page goes into
     the page's draft, submitted for sign-off, and a file that would publish a page here leaves
-    it submitted for review. A page new to the site keeps its file's status (a restore)."""
+    it submitted for review. A page new to the site keeps its file's status (a restore). People,
+    series, sources, the callout and the editorial policy that readers see are not changed
+    without `publish` (the import is refused)."""
 
     def __init__(self, root, documents, warn, publish=False):
         self.root = root
@@ -67,7 +70,8 @@ class Importer(PageListsImport):
         self.warn = warn
         self.documents = {kind: [d for d in documents if d.kind == kind] for kind, *_ in KINDS}
         self.series, self.people, self.sources = {}, {}, {}
-        self.users = set()  # (person, username) pairs already linked or warned about
+        self.people_by_slug = {}
+        self.users = set()  # (person id, username) pairs already linked or warned about
         self.media = {}  # images found only in the directory, stored once committed
         self.counts = Counter()
         # Into a site with no pages yet (a restore), pages keep their files' statuses.
@@ -80,6 +84,10 @@ class Importer(PageListsImport):
         }
 
     def run(self):
+        # People first: pages name them.
+        for doc in self.documents["person"]:
+            with reporting(doc.path):
+                self.import_person_page(doc)
         for doc in self.documents["series"]:
             with reporting(doc.path):
                 self.import_series(doc)
@@ -128,6 +136,10 @@ class Importer(PageListsImport):
             with reporting(doc.path):
                 self.import_urgent_help(doc)
         reset_sequences(UrgentHelp)  # created as pk 1
+        for doc in self.documents["editorial-policy"]:
+            with reporting(doc.path):
+                self.import_editorial_policy(doc)
+        reset_sequences(EditorialPolicy)
         if self.media:
             transaction.on_commit(lambda: images.store(self.media))
 
@@ -286,30 +298,6 @@ class Importer(PageListsImport):
         if series is None:
             raise Problem(f"series “{data['series']}” is neither in series/ nor on this site")
         return {**fields, "series_id": series.pk, "title": data["title"], "number": data["number"]}
-
-    def person(self, data):
-        """The Person with this name and credentials, created if there is none."""
-        if data is None:
-            return None
-        key = (data["name"], data["credentials"])
-        if key not in self.people:
-            person = Person.objects.filter(name=key[0], credentials=key[1]).order_by("pk").first()
-            if person is None:
-                person = Person(name=key[0], credentials=key[1])
-                person.full_clean()
-                person.save()
-            self.people[key] = person
-        person = self.people[key]
-        if data["user"] and (key, data["user"]) not in self.users:
-            self.users.add((key, data["user"]))
-            User = get_user_model()
-            user = User.objects.filter(**{User.USERNAME_FIELD: data["user"]}).first()
-            if user is None:
-                self.warn(f"No user “{data['user']}” here: {person.name} is left without one.")
-            elif person.user_id != user.pk:
-                person.user = user
-                person.save(update_fields=["user"])
-        return person
 
     def source(self, data):
         fields = {key: data[key] for key in SOURCE_FIELDS}

@@ -14,9 +14,13 @@ from .file_format import (
     ARTICLES_DIR,
     DRAFT_NOTE_KEY,
     DRAFT_SUFFIX,
+    EDITORIAL_POLICY_FILE,
+    EDITORIAL_POLICY_KEYS,
     FIGURE_KEYS,
     HELPLINE_KEYS,
+    PEOPLE_DIR,
     PERSON_KEYS,
+    PERSON_PAGE_KEYS,
     SERIES_DIR,
     SERIES_KEYS,
     SOURCE_KEYS,
@@ -95,6 +99,14 @@ class Reader:
             raise Problem(f"{self.name(key)} must be a whole number")
         return value
 
+    def boolean(self, key, default=False):
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise Problem(f"{self.name(key)} must be true or false")
+        return value
+
     def day(self, key):
         value = self.data.get(key)
         if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
@@ -134,6 +146,7 @@ class Reader:
             "name": person.text("name"),
             "credentials": person.text("credentials"),
             "user": person.text("user") or None,
+            "slug": person.text("slug") or None,
         }
 
     def timestamps(self):
@@ -232,6 +245,27 @@ def read_urgent_help(front_matter, body):
     }
 
 
+def read_person(front_matter, body):
+    person = Reader(front_matter, PERSON_PAGE_KEYS, ("name", "slug"))
+    return {
+        **{key: person.text(key) for key in PERSON_PAGE_KEYS if key != "user"},
+        "user": person.text("user") or None,
+        "bio": body,
+    }
+
+
+def read_editorial_policy(front_matter, body):
+    policy = Reader(front_matter, EDITORIAL_POLICY_KEYS, ("title",))
+    if not body.strip():
+        raise Problem("the editorial policy has no text: write it after the front matter")
+    return {
+        "title": policy.text("title"),
+        "text": body,
+        "published": policy.boolean("published"),
+        "updated": policy.moment("updated"),
+    }
+
+
 def reading_draft(read_page):
     """A reader of a draft's file: its page's fields, the live page's `id`, a status that is
     not public, and the publisher's note if it was sent back."""
@@ -258,6 +292,8 @@ KINDS = (
     ("treatment-draft", f"{TREATMENTS_DIR}/*{DRAFT_SUFFIX}", reading_draft(read_treatment)),
     ("article-draft", f"{ARTICLES_DIR}/*/*{DRAFT_SUFFIX}", reading_draft(read_article)),
     ("urgent-help", URGENT_HELP_FILE, read_urgent_help),
+    ("person", f"{PEOPLE_DIR}/*.md", read_person),
+    ("editorial-policy", EDITORIAL_POLICY_FILE, read_editorial_policy),
 )
 
 
@@ -287,14 +323,25 @@ def read_directory(root):
     if problems:
         raise ImportRefused("\n".join([*problems, "Nothing was imported."]))
     if not documents:
-        raise ImportRefused(f"{root} holds no series/, articles/, treatments/ or urgent-help.md.")
+        raise ImportRefused(
+            f"{root} holds no series/, articles/, treatments/, people/, urgent-help.md or "
+            "editorial-policy.md."
+        )
     return documents
+
+
+def people_named(doc):
+    """The people a file describes: a person's own file, or a page's author and reviewer."""
+    if doc.kind == "person":
+        return [doc.data]
+    return [person for person in (doc.data.get("author"), doc.data.get("reviewer")) if person]
 
 
 def cross_file_problems(documents):
     """What no single file shows: a slug or id in two files, a shared source or person
     described two ways, or an entry listed twice in one file."""
     problems, first_seen, references, users = [], {}, {}, {}
+    people_files = {doc.data["slug"]: doc for doc in documents if doc.kind == "person"}
     for doc in documents:
         data = doc.data
         claims = [("slug", data.get("slug")), ("id", data.get("id"))]
@@ -319,9 +366,16 @@ def cross_file_problems(documents):
                         f"{doc.path}: source {source['id']} differs from the same source in "
                         f"{path}; every file listing a source must describe it the same way"
                     )
-        for person in (data.get("author"), data.get("reviewer")):
-            if person and person["user"]:
-                key = (person["name"], person["credentials"])
+        for person in people_named(doc):
+            key = (person["name"], person["credentials"])
+            own = people_files.get(person["slug"]) if doc.kind != "person" else None
+            if own and (own.data["name"], own.data["credentials"]) != key:
+                problems.append(
+                    f"{doc.path}: {person['name']} ({person['slug']}) is named "
+                    f"“{own.data['name']}”, credentials “{own.data['credentials']}”, in "
+                    f"{own.path}; a page names a person as their own file does"
+                )
+            if person["user"]:
                 path, user = users.setdefault(key, (doc.path, person["user"]))
                 if user != person["user"]:
                     problems.append(

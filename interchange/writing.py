@@ -8,7 +8,9 @@ from .file_format import (
     ARTICLES_DIR,
     DRAFT_NOTE_KEY,
     DRAFT_SUFFIX,
+    EDITORIAL_POLICY_FILE,
     HELPLINE_KEYS,
+    PEOPLE_DIR,
     SERIES_DIR,
     SOURCE_FIELDS,
     TREATMENTS_DIR,
@@ -74,13 +76,19 @@ def draft_document(draft):
     return live_path.removesuffix(".md") + DRAFT_SUFFIX, dump(front_matter, draft.body)
 
 
+def username(person):
+    return person.user.get_username() if person.user else None
+
+
 def person_data(person):
+    """How a page's file names one of its people: their file in people/ is `slug`."""
     if person is None:
         return None
     return {
         "name": person.name,
         "credentials": person.credentials,
-        "user": person.user.get_username() if person.user else None,
+        "user": username(person),
+        "slug": person.slug,
     }
 
 
@@ -162,3 +170,29 @@ def urgent_help_document(callout, helplines):
         "updated": utc(callout.updated),
     }
     return URGENT_HELP_FILE, dump(front_matter, callout.text)
+
+
+def person_path(person):
+    return f"{PEOPLE_DIR}/{person.slug}.md"
+
+
+def person_document(person):
+    """A person's public page: what it shows besides the pages crediting them."""
+    front_matter = {
+        "name": person.name,
+        "slug": person.slug,
+        "credentials": person.credentials,
+        "role": person.role,
+        "conflicts_of_interest": person.conflicts_of_interest,
+        "user": username(person),
+    }
+    return person_path(person), dump(front_matter, person.bio)
+
+
+def editorial_policy_document(policy):
+    front_matter = {
+        "title": policy.title,
+        "published": policy.published,
+        "updated": utc(policy.updated),
+    }
+    return EDITORIAL_POLICY_FILE, dump(front_matter, policy.text)

@@ -384,9 +384,10 @@ def store_media(backup, names):
 
 def clear_caches():
     """What `save()` would have invalidated: loaddata saves rows raw, past those methods."""
-    from articles.models import urgent_help
+    from articles.models import policy, urgent_help
 
     from .page_cache import new_generation
 
     new_generation()
     cache.delete(urgent_help.CACHE_KEY)
+    cache.delete(policy.CACHE_KEY)

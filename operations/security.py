@@ -57,14 +57,3 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if HEADER not in response:
             response[HEADER] = self.policies[self.is_admin(request)]
         return response
-
-
-def client_ip(request):
-    """The sign-in throttle's idea of who is asking (AXES_CLIENT_IP_CALLABLE): the header that
-    settings.CLIENT_IP_HEADER names, set by the proxy in front, else the connection's address.
-    Only name a header the proxy overwrites on every request: clients can send any header."""
-    if settings.CLIENT_IP_HEADER:
-        meta_key = "HTTP_" + settings.CLIENT_IP_HEADER.upper().replace("-", "_")
-        if address := request.META.get(meta_key, "").split(",")[0].strip():
-            return address
-    return request.META.get("REMOTE_ADDR")

@@ -303,7 +303,18 @@ AXES_RESET_ON_SUCCESS = True
 # a proxy in front sets to it (deploy/nginx.conf: X-Real-IP). Behind a proxy without it, every
 # sign-in comes from the proxy's address, and anyone could pause an editor's sign-in.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
-AXES_CLIENT_IP_CALLABLE = "operations.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.readers.client_ip"
+# Readers' feedback on a page (articles.reader_feedback): at most FEEDBACK_RATE_LIMIT sends from
+# one address (the same client address as above) per FEEDBACK_RATE_PERIOD seconds. The count is
+# kept in the "default" cache under a keyed hash of the address, and expires with the period;
+# the address itself is stored nowhere.
+FEEDBACK_RATE_LIMIT = env_int("FEEDBACK_RATE_LIMIT", 10)
+FEEDBACK_RATE_PERIOD = env_int("FEEDBACK_RATE_PERIOD", 60 * 60)
+
+# How long personal data is kept (`manage.py forget_personal_data`, run daily, deletes it; the
+# privacy page states these figures): readers' feedback comments, in days. Outside reviewers'
+# emails go when their review link ends.
+FEEDBACK_RETENTION_DAYS = env_int("FEEDBACK_RETENTION_DAYS", 365)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ from reversion_compare.admin import CompareVersionAdmin
 from .. import drafts, public_use, readability, search
 from ..models import Status
 from .history import GuardedHistoryMixin
+from .review_links import ReviewLinksMixin
 from .signoff import SignOffMixin
 
 
@@ -195,7 +196,7 @@ class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
             set_comment(note)
 
 
-class PublishingAdmin(SignOffMixin, MarkdownAdmin):
+class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
     """Sign-off: only holders of the publish permission publish, unpublish or schedule. Others
     save drafts and submit them for review. Published pages change through drafts
     (SignOffMixin)."""

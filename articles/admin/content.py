@@ -3,6 +3,9 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import path
+from django.utils.html import format_html
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
 
 from .. import markdown
 from ..models import (
@@ -17,6 +20,7 @@ from ..models import (
     TreatmentReference,
 )
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
+from .feedback import PageFeedbackSummaryMixin
 from .review import PreviewMixin, review_queue_view
 
 
@@ -40,19 +44,48 @@ class SeriesAdmin(ShownPubliclyMixin, MarkdownAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ShownPubliclyMixin, admin.ModelAdmin):
-    list_display = ("name", "credentials", "user")
+    """Their public page shows name, credentials, role, bio and declared conflicts once a
+    published page credits them: from then on only publishers change them (ShownPubliclyMixin),
+    and a page's sign-off covers them (drafts.fingerprint)."""
+
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    list_display = ("name", "credentials", "role", "user")
     list_select_related = ("user",)
-    search_fields = ("name", "credentials")
+    search_fields = ("name", "credentials", "role")
+    prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("user",)
+    readonly_fields = ("on_the_site",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "credentials", "role", "on_the_site")}),
+        (
+            "Their page",
+            {
+                "fields": ("bio", "conflicts_of_interest"),
+                "description": "Shown on their public page once a published page credits "
+                "them as author or medical reviewer. Only what they have confirmed.",
+            },
+        ),
+        ("Admin account", {"fields": ("user",)}),
+    )
 
     class Media:
-        js = ["admin/js/unsaved_changes.js"]
+        js = ["admin/js/markdownx_errors.js", "admin/js/unsaved_changes.js"]
+        css = {"all": ["admin/css/markdownx_editor.css"]}
 
-    def get_form(self, request, obj=None, **kwargs):
+    def get_fieldsets(self, request, obj=None):
         # Linking an admin account needs user management, which editors don't have.
-        if not request.user.has_perm("auth.view_user"):
-            kwargs["exclude"] = ("user",)
-        return super().get_form(request, obj, **kwargs)
+        if request.user.has_perm("auth.view_user"):
+            return self.fieldsets
+        return self.fieldsets[:-1]
+
+    @admin.display(description="On the site")
+    def on_the_site(self, obj):
+        if obj is None or not obj.pk:
+            return "Shown once saved."
+        if not Person.objects.published().filter(pk=obj.pk).exists():
+            return "No public page: no published page credits them yet."
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
     def get_autocomplete_fields(self, request):
         return self.autocomplete_fields if request.user.has_perm("auth.view_user") else ()
@@ -143,7 +176,7 @@ class FigureInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PreviewMixin, PublishingAdmin):
+class ArticleAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
     list_display = (
         "__str__",
         "series",
@@ -194,7 +227,7 @@ class ArticleAdmin(PreviewMixin, PublishingAdmin):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(PreviewMixin, PublishingAdmin):
+class TreatmentAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
     list_display = (
         "name",
         "category",

@@ -15,6 +15,8 @@ from django.utils.formats import date_format
 from ..models import Article, Status, Treatment
 from ..pages import page_as_readers_see_it, saved_rows
 from ..review_schedule import REVIEW_STATES, review_state
+from .feedback import add_feedback_counts
+from .review_links import summaries_by_page
 
 
 class PreviewMixin:
@@ -120,6 +122,7 @@ def review_queue_view(request):
         name = model._meta.model_name
         if kind and kind != name:
             continue
+        outside = summaries_by_page(model)
         queryset = model.objects.select_related("reviewer")
         if awaiting:
             queryset = queryset.filter(status=Status.REVIEW, go_live_at__isnull=True)
@@ -150,10 +153,12 @@ def review_queue_view(request):
                     "state": page_state,
                     "state_label": REVIEW_STATES[page_state],
                     "url": reverse(f"admin:articles_{name}_{view}", args=[page.pk]),
+                    "outside_review": outside.get(page.live_page_id or page.pk, ""),
                 }
             )
     # Never reviewed first, then by due date.
     rows.sort(key=lambda row: (row["page"].next_review_due or date.min, str(row["page"])))
+    add_feedback_counts(rows, request)
     context = {
         **admin.site.each_context(request),
         "title": "Clinical review queue",

@@ -18,6 +18,7 @@ from reversion.models import Version
 from .. import drafts
 from ..changes import compared_fields, page_changes
 from ..models import Status
+from .review_links import outside_review
 
 
 class SignOffForm(forms.Form):
@@ -261,6 +262,10 @@ class SignOffMixin:
             "page": page,
             "live": live,
             "changes": page_changes(live, page, compared_fields(self)),
+            # What outside reviewers said, seen before signing off.
+            "outside_review": outside_review(page)
+            if request.user.has_perm("articles.view_reviewlink")
+            else None,
             "form": form,
             "can_publish": self.can_publish(request),
             "change_url": self.admin_url("change", page),

@@ -3,6 +3,7 @@ content: axe-core finds no violations at desktop and phone sizes and in dark mod
 a console error, the skip link is the first stop of the keyboard and takes it to the main
 content, and nothing scrolls sideways at 320 CSS pixels (WCAG 1.4.10, reflow)."""
 
+from datetime import date
 from pathlib import Path
 from urllib.parse import urldefrag
 
@@ -10,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from articles.models import Article, EditorialPolicy, Person
 from tests.support.browser import CHROMIUM, TIMEOUT_MS, Visitor
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,6 +36,9 @@ PAGES = {
     "treatments": "/treatments/",
     "treatment": "/treatments/ketamine/",
     "search": "/search/?q=depression",
+    "person": "/people/example-author/",
+    "editorial-policy": "/editorial-policy/",
+    "privacy": "/privacy/",
     "not-found": "/no-such-page/",
 }
 DESKTOP = {"width": 1280, "height": 900}
@@ -47,6 +52,23 @@ NOT_FOUND = "Failed to load resource: the server responded with a status of 404 
 def seeded_site(browsers):
     # After `browsers`, so the live server runs before the content it will serve exists.
     call_command("seed", verbosity=0)
+    # What the seed lacks: people credited on the article (their pages, the linked byline) and
+    # a published editorial policy (its page, and the links to it).
+    article = Article.objects.get(slug="what-is-treatment-resistant-depression")
+    article.author = Person.objects.create(
+        name="Example Author",
+        role="Example series editor",
+        bio="Example bio, with [a link](https://example.org/) and *emphasis*.",
+        conflicts_of_interest="Example declaration.",
+    )
+    article.reviewer = Person.objects.create(
+        name="Dr Example Reviewer", credentials="example psychiatrist"
+    )
+    article.last_reviewed = date(2026, 1, 2)
+    article.save()
+    EditorialPolicy.objects.create(
+        text="## Example heading\n\nExample policy text.\n\n- Example point", published=True
+    )
 
 
 def serve_media(route):

@@ -220,11 +220,22 @@ def test_comments_are_stored_as_plain_text_and_shown_escaped(reviewer, draft):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;Example<br>next" in html
 
 
-def test_comments_need_the_csrf_token(reviewer, draft):
+def test_comments_need_the_form_key_and_its_cookie(reviewer, draft):
     _, token = link_to(draft)
     response = reviewer.post(review_url(token), {"text": "Example comment"})
     assert response.status_code == 403
+    page = soup_of(reviewer.get(review_url(token)))
+    key = page.find("input", attrs={"name": "form_key"})["value"]
+    # A forged form from elsewhere has neither the cookie nor the key that goes with it.
+    assert Client().post(review_url(token), {"text": "Example", "form_key": key}).status_code == 403
+    assert reviewer.post(review_url(token), {"text": "Example", "form_key": "0"}).status_code == 403
+    # A key is good for its own link only.
+    _, other = link_to(draft, reviewer_name="Example Other")
+    reviewer.cookies["reviewcsrf"]["path"] = "/"
+    forged = reviewer.post(review_url(other), {"text": "Example", "form_key": key})
+    assert forged.status_code == 403
     assert not ReviewComment.objects.exists()
+    assert reviewer.post(review_url(token), {"text": "Example", "form_key": key}).status_code == 303
 
 
 def test_comments_are_rate_limited_per_link(reviewer, draft):
@@ -262,5 +273,9 @@ def test_a_comment_on_a_draft_that_changed_meanwhile_says_so(reviewer, draft):
 def test_the_reviewer_sets_no_session_and_readers_pages_stay_cached(reviewer, live, draft):
     _, token = link_to(draft)
     response = reviewer.get(review_url(token))
-    assert set(response.cookies) <= {"csrftoken"}
+    # Only the review form's own key, for this link's address alone.
+    assert set(response.cookies) == {"reviewcsrf"}
+    cookie = response.cookies["reviewcsrf"]
+    assert cookie["path"] == review_url(token) and cookie["samesite"] == "Strict"
+    assert cookie["httponly"]
     assert Article.objects.filter(pk=live.pk).get().status == Status.PUBLISHED

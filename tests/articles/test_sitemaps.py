@@ -27,7 +27,7 @@ def test_sitemap_index_and_sections(client, series, future):
     sections = locations(client, "/sitemap.xml")
     assert set(sections) == {
         f"http://testserver/sitemap-{name}.xml"
-        for name in ("pages", "series", "articles", "treatments")
+        for name in ("pages", "series", "articles", "treatments", "people")
     }
     articles = locations(client, "/sitemap-articles.xml")
     assert list(articles) == [f"http://testserver{public.get_absolute_url()}"]

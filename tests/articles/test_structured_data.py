@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.models import ArticleReference, Source
+from articles import structured_data
+from articles.models import ArticleReference, Source, Status
 from tests.support.factories import make_article, make_figure, make_treatment
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,7 @@ def test_article_is_a_medical_web_page_with_review_and_breadcrumbs(client, serie
     assert page["reviewedBy"] == {
         "@type": "Person",
         "name": "Dr Example Reviewer",
+        "url": "http://testserver/people/dr-example-reviewer/",
         "jobTitle": "example psychiatrist",
     }
     assert page["medicalAudience"]["@type"] == "MedicalAudience"
@@ -46,6 +48,39 @@ def test_article_is_a_medical_web_page_with_review_and_breadcrumbs(client, serie
     crumbs = data["BreadcrumbList"]["itemListElement"]
     assert [c["position"] for c in crumbs] == [1, 2, 3]
     assert crumbs[-1]["item"] == "http://testserver" + article.get_absolute_url()
+
+
+def test_people_are_linked_to_their_pages_with_their_role(client, series, people):
+    author, reviewer = people
+    author.role = "Example series editor"
+    author.save()
+    treatment = make_treatment(
+        "example-treatment", author=author, reviewer=reviewer, last_reviewed=date(2026, 3, 2)
+    )
+
+    data, _ = json_ld(client, treatment.get_absolute_url())
+
+    page = data["MedicalTherapy"]["mainEntityOfPage"]
+    # The role when there is one, else the credentials.
+    assert page["author"] == {
+        "@type": "Person",
+        "name": "Example Author",
+        "url": "http://testserver/people/example-author/",
+        "jobTitle": "Example series editor",
+    }
+    assert page["reviewedBy"]["jobTitle"] == "example psychiatrist"
+    for person in (page["author"], page["reviewedBy"]):
+        assert client.get(person["url"].removeprefix("http://testserver")).status_code == 200
+
+
+def test_a_draft_links_no_one(series, people):
+    author, reviewer = people
+    draft = make_article(
+        series, status=Status.DRAFT, author=author, reviewer=reviewer, last_reviewed=date.today()
+    )
+    data = structured_data.article(draft, "http://testserver", [])
+    assert data["author"] == {"@type": "Person", "name": "Example Author"}
+    assert "url" not in data["reviewedBy"]
 
 
 def test_unreviewed_article_claims_no_review(client, article):

@@ -57,6 +57,7 @@ def test_every_page_is_written_whatever_its_status_with_its_editorial_fields(tmp
         "name": "Dr Example Reviewer",
         "credentials": "example psychiatrist",
         "user": "example-reviewer",
+        "slug": "dr-example-reviewer",
     }
     assert front_matter["last_reviewed"] == date(2026, 1, 2)
     assert front_matter["next_review_due"] == date(2029, 1, 2)

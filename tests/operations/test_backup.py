@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.redirects.models import Redirect
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import call_command
@@ -25,12 +25,17 @@ from articles import drafts
 from articles.models import (
     Article,
     ArticleReference,
+    EditorialPolicy,
     Helpline,
+    PageFeedback,
     Person,
+    ReviewComment,
+    ReviewLink,
     Source,
     Status,
     Treatment,
     UrgentHelp,
+    Verdict,
 )
 from articles.sitemaps import SITEMAPS
 from operations import archive as backup_archive
@@ -425,3 +430,51 @@ def test_a_stored_file_unlike_the_backups_is_refused_before_anything_is_restored
     assert "Nothing was restored." in str(refused.value)
     assert not Article.objects.exists()
     assert files_in(media) == {UPLOAD: b"Example file stored since, under the same name"}
+
+
+def about_rows():
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Person, EditorialPolicy, ReviewLink, ReviewComment, PageFeedback)
+    ]
+
+
+def test_a_restore_brings_back_people_the_policy_reviews_and_feedback(client, media, tmp_path):
+    archive = tmp_path / "example-backup.tar.gz"
+    with transaction.atomic():
+        call_command("seed", verbosity=0)
+        article = Article.objects.get(slug="what-is-treatment-resistant-depression")
+        author = Person.objects.create(
+            name="Example Author",
+            role="Example series editor",
+            bio="Example *bio*.",
+            conflicts_of_interest="Example declaration.",
+        )
+        Article.objects.filter(pk=article.pk).update(author=author)
+        EditorialPolicy.objects.create(text="Example policy text.", published=True)
+        link, _ = ReviewLink.create(
+            article, reviewer_name="Example Outside Reviewer", email="reviewer@example.org"
+        )
+        ReviewComment.objects.create(
+            link=link, text="Example comment.", verdict=Verdict.NEEDS_CHANGES, content="0" * 64
+        )
+        PageFeedback.objects.create(article=article, helpful=False, comment="Example feedback.")
+        back_up(archive)
+        rows = about_rows()
+        pages = {
+            url: client.get(url).content
+            for url in (author.get_absolute_url(), "/editorial-policy/")
+        }
+        transaction.set_rollback(True)
+    for alias in settings.CACHES:
+        caches[alias].clear()  # of what was cached inside the rolled-back transaction
+    # The empty site's answers are cached now: a restore must not leave them.
+    assert not EditorialPolicy.is_public()
+    assert client.get("/editorial-policy/").status_code == 404
+
+    restore(archive)
+
+    assert about_rows() == rows
+    assert rows[0][0]["bio_html"] == "<p>Example <em>bio</em>.</p>"
+    assert {url: client.get(url).content for url in pages} == pages
+    assert EditorialPolicy.is_public()

@@ -12,6 +12,7 @@ from articles.models import (
     Article,
     ArticleReference,
     ArticleTreatment,
+    EditorialPolicy,
     Figure,
     Helpline,
     Person,
@@ -28,7 +29,7 @@ from tests.support.factories import add_treatments, make_article, make_figure, m
 
 EVERY_MODEL = (
     Series, Article, Treatment, Source, Person, Figure, ArticleTreatment, ArticleReference,
-    TreatmentReference, UrgentHelp, Helpline,
+    TreatmentReference, UrgentHelp, Helpline, EditorialPolicy,
 )  # fmt: skip
 SEED_SLUG = "what-is-treatment-resistant-depression"
 DRAFT = "articles/curing-depression/002-example-draft.md"
@@ -76,6 +77,7 @@ def wipe_content():
     Source.objects.all().delete()
     Person.objects.all().delete()
     UrgentHelp.objects.all().delete()
+    EditorialPolicy.objects.all().delete()
 
 
 def public_pages(client):
@@ -93,7 +95,12 @@ def make_content():
     user = get_user_model().objects.create_user("example-reviewer")
     author = Person.objects.create(name="Example Author")
     reviewer = Person.objects.create(
-        name="Dr Example Reviewer", credentials="example psychiatrist", user=user
+        name="Dr Example Reviewer",
+        credentials="example psychiatrist",
+        user=user,
+        role="Example clinical reviewer",
+        bio="Example bio line one.\r\n\r\nExample *second* paragraph.\r\n",
+        conflicts_of_interest="Example declaration: none.\nExample second line.",
     )
     first, second = (
         Source.objects.create(
@@ -149,4 +156,9 @@ def make_content():
     callout.title = "Example title: need help now?"
     callout.save()
     Helpline.objects.create(callout=callout, name="Example Helpline", contact="0000", position=99)
+    EditorialPolicy.objects.create(
+        title="Example policy title",
+        text="## Example heading\r\n\r\nExample policy text.\r\n",
+        published=True,
+    )
     return draft

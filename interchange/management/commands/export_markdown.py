@@ -10,7 +10,9 @@ from articles.models import (
     Article,
     ArticleReference,
     ArticleTreatment,
+    EditorialPolicy,
     Figure,
+    Person,
     Series,
     Treatment,
     TreatmentReference,
@@ -31,9 +33,9 @@ SITE_FOLDERS = ("BASE_DIR", "MEDIA_ROOT", "STATIC_ROOT")
 
 class Command(BaseCommand):
     help = (
-        "Write every series, article and treatment (whatever its status) and the urgent-help "
-        "callout as Markdown files with YAML front matter, with the figure images, into "
-        "DIRECTORY. `import_markdown DIRECTORY` reads them back."
+        "Write every series, article and treatment (whatever its status), every person, the "
+        "urgent-help callout and the editorial policy as Markdown files with YAML front matter, "
+        "with the figure images, into DIRECTORY. `import_markdown DIRECTORY` reads them back."
     )
 
     def add_arguments(self, parser):
@@ -42,9 +44,9 @@ class Command(BaseCommand):
             "--replace",
             action="store_true",
             help="Replace an earlier export in DIRECTORY: its series/, articles/, treatments/, "
-            "media/ and urgent-help.md are removed first (so renamed pages leave no stale "
-            f"file), but only beside the {files.EXPORT_MARKER} file every export writes; other "
-            "files there, such as .git, are kept.",
+            "people/, media/, urgent-help.md and editorial-policy.md are removed first (so "
+            f"renamed pages leave no stale file), but only beside the {files.EXPORT_MARKER} file "
+            "every export writes; other files there, such as .git, are kept.",
         )
 
     def handle(self, directory, replace=False, **options):
@@ -148,3 +150,8 @@ def documents():
     callout = UrgentHelp.objects.filter(pk=1).first()
     if callout is not None:
         yield writing.urgent_help_document(callout, callout.helplines.all())
+    for person in Person.objects.select_related("user").order_by("pk"):
+        yield writing.person_document(person)
+    policy = EditorialPolicy.objects.filter(pk=1).first()
+    if policy is not None:
+        yield writing.editorial_policy_document(policy)
