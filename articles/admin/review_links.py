@@ -211,7 +211,15 @@ class ReviewLinkAdmin(admin.ModelAdmin):
         return False  # from a page's form: it needs the page
 
     def has_delete_permission(self, request, obj=None):
-        return False  # the comments are part of the page's history
+        # The comments are part of the page's history: they go only with their page (deleted
+        # by a publisher, whose deletion takes its links along), or one by one by a publisher.
+        publisher = request.user.has_perm("articles.publish_article")  # as base.is_publisher
+        return publisher and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     @admin.display(description="Page")
     def page(self, obj):

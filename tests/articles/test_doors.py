@@ -10,7 +10,17 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from reversion.models import Version
 
-from articles.models import Article, Person, Series, Source, Status, Treatment
+from articles.models import (
+    Article,
+    EditorialPolicy,
+    PageFeedback,
+    Person,
+    ReviewLink,
+    Series,
+    Source,
+    Status,
+    Treatment,
+)
 from articles.sitemaps import SITEMAPS
 from tests.support.admin_forms import form_data
 from tests.support.factories import client_for, make_staff
@@ -53,7 +63,12 @@ def site(seeded):
             summary="x", body="x", status=Status.PUBLISHED,
         )  # fmt: skip
     client.post(reverse("admin:articles_article_delete", args=[gone.pk]), {"post": "yes"})
+    link, _ = ReviewLink.create(new_page, reviewer_name="Example Door Reviewer")
+    EditorialPolicy.objects.create(text="Example door policy.", published=True)
+    PageFeedback.objects.create(article=article, helpful=False, comment="Example door feedback")
     return {
+        "link": link,
+        "feedback": PageFeedback.objects.get(),
         "article": Article.objects.get(pk=article.pk),
         "treatment": Treatment.objects.get(pk=treatment.pk),
         "series": article.series,
@@ -83,6 +98,8 @@ def reader_view():
     for model in (Article, Treatment):
         paths += [page.get_absolute_url() for page in model.objects.published()]
     paths += [series.get_absolute_url() for series in Series.objects.all()]
+    paths += [person.get_absolute_url() for person in Person.objects.published()]
+    paths += ["/privacy/", EditorialPolicy().get_absolute_url()]
     for alias in ("default", "pages"):
         caches[alias].clear()
     return {path: Client().get(path).content for path in sorted(set(paths))}
@@ -121,6 +138,18 @@ DOORS = {
     "review queue": ("GET", lambda s: admin("articles_review_queue"), "editor"),
     "preview": ("GET", lambda s: admin("articles_article_preview", s["new_page"].pk), "editor"),
     "urgent help save": ("POST", lambda s: admin("articles_urgenthelp_change", 1), "publisher"),
+    "editorial policy save": ("POST", lambda s: admin("articles_editorialpolicy_change", 1),
+                              "publisher"),
+    "review link form": ("GET", lambda s: admin("articles_article_review_link", s["new_page"].pk),
+                         "editor"),
+    "make review link": ("POST", lambda s: admin("articles_article_review_link",
+                                                 s["new_page"].pk), "editor"),
+    "revoke review link": ("POST", lambda s: admin("articles_article_revoke_review_link",
+                                                   s["new_page"].pk, s["link"].pk), "editor"),
+    "review link list": ("GET", lambda s: admin("articles_reviewlink_changelist"), "editor"),
+    "feedback list": ("GET", lambda s: admin("articles_pagefeedback_changelist"), "editor"),
+    "feedback save": ("POST", lambda s: admin("articles_pagefeedback_change", s["feedback"].pk),
+                      "editor"),
     "shown series save": ("POST", lambda s: admin("articles_series_change", s["series"].pk),
                           "publisher"),
     "shown person save": ("POST", lambda s: admin("articles_person_change", s["person"].pk),
@@ -228,10 +257,11 @@ def test_no_door_lets_an_editor_change_what_readers_see(site):
                 editor.post(url, {})
                 tried += 1
         assert model
-    urgent = admin("articles_urgenthelp_change", 1)
-    data = form_for(urgent, publisher)
-    data["text"] = "Example tampered text"
-    editor.post(urgent, data)
+    for single in ("urgenthelp", "editorialpolicy"):
+        url = admin(f"articles_{single}_change", 1)
+        data = form_for(url, publisher)
+        data["text"] = "Example tampered text"
+        editor.post(url, data)
     changelist = admin("articles_treatment_changelist")
     treatment = Treatment.objects.pages().get(slug="ketamine")
     editor.post(

@@ -76,6 +76,7 @@ def test_public_pages_end_with_the_form_and_the_crisis_wording(client, article, 
     label = form.find("label", {"for": "site-feedback-comment"}).get_text()
     assert "What was missing or wrong?" in label
     assert "Please don't include personal details." in form.get_text()
+    assert form.select_one(".feedback-hint a")["href"] == reverse("articles:privacy")
     crisis = form.select_one(".feedback-crisis")
     assert crisis.get_text().startswith("This form is not monitored for emergencies.")
     # The link goes to the urgent-help callout of the same page.
@@ -587,3 +588,12 @@ def test_the_review_queue_counts_in_one_query(editor_client, series, treatment):
     )
     treatment_cells = [c.get_text(" ", strip=True) for c in rows[str(treatment)].find_all("td")]
     assert "0 yes · 1 no" in treatment_cells
+
+
+def test_editors_delete_feedback_that_holds_personal_details(editor_client, article):
+    feedback = PageFeedback.objects.create(
+        article=article, helpful=False, comment="Example: I am Example Person of 1 Example St."
+    )
+    delete = reverse("admin:articles_pagefeedback_delete", args=[feedback.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not PageFeedback.objects.exists()

@@ -163,7 +163,7 @@ def test_revoking_ends_the_link_and_forgets_the_email(editor_client, draft):
     assert other.revoked_at is None
 
 
-def test_the_list_of_links_revokes_and_never_adds_or_deletes(publisher_client, draft):
+def test_the_list_of_links_revokes_and_never_adds(publisher_client, editor_client, draft):
     link, _ = ReviewLink.create(
         draft, reviewer_name="Example Reviewer", email="reviewer@example.com"
     )
@@ -171,8 +171,24 @@ def test_the_list_of_links_revokes_and_never_adds_or_deletes(publisher_client, d
     response = publisher_client.get(changelist)
     assert "Example Reviewer" in response.content.decode()
     assert publisher_client.get(reverse("admin:articles_reviewlink_add")).status_code == 403
+    # Links go with their page; editors can't delete them, nor anyone several at once.
     delete = reverse("admin:articles_reviewlink_delete", args=[link.pk])
-    assert publisher_client.get(delete).status_code == 403
+    assert editor_client.get(delete).status_code == 403
+    assert 'value="delete_selected"' not in response.content.decode()
     publisher_client.post(changelist, {"action": "revoke", "_selected_action": [link.pk]})
     link.refresh_from_db()
     assert link.revoked_at is not None and not link.email
+
+
+def test_a_publisher_deletes_a_page_with_links_and_feedback(publisher_client, series):
+    from articles.models import Article, PageFeedback
+
+    page = make_article(series, 3, slug="example-doomed", status=Status.DRAFT)
+    link, _ = ReviewLink.create(page, reviewer_name="Example Reviewer")
+    comment(link, text="Example comment")
+    PageFeedback.objects.create(article=page, helpful=True)
+    delete = reverse("admin:articles_article_delete", args=[page.pk])
+    assert "Cannot delete" not in publisher_client.get(delete).content.decode()
+    assert publisher_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=page.pk).exists()
+    assert not ReviewLink.objects.exists() and not ReviewComment.objects.exists()
