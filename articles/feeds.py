@@ -11,6 +11,9 @@ FEED_SIZE = 50
 class ArticlesFeed(Feed):
     title = settings.SITE_NAME
     link = reverse_lazy("articles:home")
+    # Atom (RFC 4287) needs an author for the feed or for every entry; not every article
+    # has one, the series always does.
+    author_name = settings.SITE_NAME
     description = (
         f"New articles of {settings.SITE_NAME}, a series explaining treatment-resistant "
         "depression (TRD) and its treatments."

@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -14,6 +15,11 @@ CONDITION = {
 AUDIENCE = {"@type": "MedicalAudience", "audienceType": "Patient"}
 # As django.utils.html.json_script: nothing in the data can close the <script> element.
 JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def publisher(site_url):
+    """Who publishes every page: the site, as an Organization named SITE_NAME."""
+    return {"@type": "Organization", "name": settings.SITE_NAME, "url": site_url + "/"}
 
 
 def person(person, site_url, linked=True):
@@ -71,6 +77,7 @@ def article(page, site_url, references):
         "about": CONDITION,
         "medicalAudience": AUDIENCE,
         "isPartOf": {"@type": "CreativeWorkSeries", "name": page.series.title},
+        "publisher": publisher(site_url),
         "position": page.number,
         **({"datePublished": page.publish_at.isoformat()} if page.publish_at else {}),
         "dateModified": page.updated.isoformat() if page.updated else None,
@@ -92,6 +99,7 @@ def treatment(page, site_url, references, description):
             "url": site_url + page.get_absolute_url(),
             "about": CONDITION,
             "medicalAudience": AUDIENCE,
+            "publisher": publisher(site_url),
             **review_fields(page, site_url),
             **({"citation": citations(references)} if references else {}),
         },

@@ -1,6 +1,5 @@
 """Readers' pages: thin generic views over `published()`; page assembly is in `pages`."""
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Prefetch, When
 from django.urls import reverse
@@ -41,6 +40,8 @@ class PublicContentMixin:
         return response
 
 
+# The first breadcrumb: not the site's name, which a series may share (as the first one does).
+HOME_CRUMB = "Home"
 HOME_ARTICLES_PER_SERIES = 10
 HOME_TREATMENTS_PER_GROUP = 8
 
@@ -122,7 +123,7 @@ class ArticleDetailView(PublicContentMixin, DetailView):
             structured_data.breadcrumbs(
                 site_url,
                 [
-                    (settings.SITE_NAME, reverse("articles:home")),
+                    (HOME_CRUMB, reverse("articles:home")),
                     (article.series.title, article.series.get_absolute_url()),
                     (f"#{article.number} {article.title}", article.get_absolute_url()),
                 ],
@@ -180,7 +181,7 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
             structured_data.breadcrumbs(
                 site_url,
                 [
-                    (settings.SITE_NAME, reverse("articles:home")),
+                    (HOME_CRUMB, reverse("articles:home")),
                     ("Treatments", reverse("articles:treatment_list")),
                     (treatment.name, treatment.get_absolute_url()),
                 ],
