@@ -31,11 +31,16 @@ def field_text(page, field):
     return str(value).replace("\r\n", "\n")
 
 
-def list_text(page, name):
+def list_text(page, name, shown_treatments=None):
+    """A list as lines; `shown_treatments`, when given, the ids of the treatments to name (the
+    others are not public, and outside reviewers see what readers would)."""
     if page is None:
         return ""
     lines = []
     for row in getattr(page, name).all():
+        filtered = name == "treatment_links" and shown_treatments is not None
+        if filtered and row.treatment_id not in shown_treatments:
+            continue
         if name == "treatment_links":
             lines.append(f"{row.position}. {row.treatment} (treatment #{row.treatment_id})")
         elif name == "figures":
@@ -99,15 +104,20 @@ def content_fields(model):
     ]
 
 
-def page_changes(live, page, fields=None):
+def page_changes(live, page, fields=None, shown_treatments=None):
     """[{label, changed, diff}] for each field (`fields`, else `content_fields`) and list,
-    `live` (None for a new page) against `page`; `diff` is escaped HTML with <ins> and <del>."""
+    `live` (None for a new page) against `page`; `diff` is escaped HTML with <ins> and <del>.
+    `shown_treatments`: see `list_text`."""
     rows = []
     compared = [
         (field.verbose_name, field_text(live, field), field_text(page, field))
         for field in fields or content_fields(type(page))
     ] + [
-        (LIST_LABELS[name], list_text(live, name), list_text(page, name))
+        (
+            LIST_LABELS[name],
+            list_text(live, name, shown_treatments),
+            list_text(page, name, shown_treatments),
+        )
         for name in type(page).page_lists
     ]
     for label, before, after in compared:

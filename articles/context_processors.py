@@ -5,13 +5,11 @@ from .readers import site_url_for
 
 
 def site(request):
-    """What every page's frame needs: the urgent-help callout, the site's own address and name,
+    """What every page's frame needs: the urgent-help card, the site's own address and name,
     and whether the editorial policy is shown (then the footer links to it). Both are cached: a
     page costs no query for them."""
-    callout, helplines = UrgentHelp.for_pages()
     return {
-        "urgent_help": callout,
-        "helplines": helplines,
+        **UrgentHelp.for_pages().page_context(),
         "site_url": site_url_for(request),
         "site_name": settings.SITE_NAME,
         "editorial_policy_public": EditorialPolicy.is_public(),

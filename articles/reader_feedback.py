@@ -8,12 +8,13 @@ address, which expires with the period), and a field people never see catches fo
 robots. Nothing about the reader is stored: not their address, not their browser.
 """
 
+import ipaddress
 import math
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from django.views.generic import TemplateView
 from .models import Article, PageFeedback, Treatment
 from .models.feedback import COMMENT_MAX_LENGTH
 from .readers import client_ip
+from .typed_text import clean_typed
 
 PAGES = {"article": Article, "treatment": Treatment}
 # Room for the longest comment allowed even in 4-byte characters, percent-encoded (12 bytes
@@ -43,7 +45,7 @@ RATE_MESSAGE = (
 class CommentField(forms.CharField):
     def to_python(self, value):
         # Browsers send a line break as CR LF; the reader sees, and counts, one character.
-        return super().to_python(value).replace("\r\n", "\n")
+        return clean_typed(super().to_python(value))
 
 
 class FeedbackForm(forms.Form):
@@ -101,8 +103,23 @@ def from_this_site(request):
     return host in {request.get_host().lower(), settings.SITE_DOMAIN.lower()}
 
 
-def rate_key(request):
+def rate_address(request):
+    """The client's address as the rate limit counts it: an IPv6 address by its /64, the
+    smallest network one home or phone connection is given (it holds 2^64 addresses)."""
     address = client_ip(request) or ""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+def rate_key(request):
+    address = rate_address(request)
     return "feedback:sent:" + salted_hmac(RATE_SALT, address, algorithm="sha256").hexdigest()
 
 
@@ -111,10 +128,11 @@ def within_rate_limit(request):
     and the end of its period are kept together, so every cache backend expires it on time."""
     key = rate_key(request)
     now = timezone.now().timestamp()
-    count, ends = cache.get(key) or (0, now + settings.FEEDBACK_RATE_PERIOD)
+    throttle = caches["throttle"]
+    count, ends = throttle.get(key) or (0, now + settings.FEEDBACK_RATE_PERIOD)
     if count >= settings.FEEDBACK_RATE_LIMIT:
         return False
-    cache.set(key, (count + 1, ends), timeout=max(1, math.ceil(ends - now)))
+    throttle.set(key, (count + 1, ends), timeout=max(1, math.ceil(ends - now)))
     return True
 
 

@@ -8,7 +8,6 @@ browser), carry no referrer out of the page, and are kept out of search engines.
 
 import re
 import secrets
-import unicodedata
 from datetime import timedelta
 
 from django import forms
@@ -20,30 +19,22 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.views import View
-from django.views.csrf import csrf_failure
 from django.views.decorators.csrf import csrf_exempt
 from reversion.models import Version
 
 from . import drafts
 from .changes import page_changes
-from .models import ReviewComment, ReviewLink, Status, Verdict
+from .models import ReviewComment, ReviewLink, Status, Treatment, Verdict
 from .models.reviewing import COMMENT_MAX_LENGTH, QUOTE_MAX_LENGTH
 from .pages import page_as_readers_see_it, saved_rows
+from .typed_text import clean_typed
 
 # Per link: enough for a careful reviewer, too few to fill the database.
 COMMENTS_PER_HOUR = 30
 COMMENTS_PER_LINK = 300
 FINGERPRINT_RE = re.compile(r"[0-9a-f]{64}")
-
-
-def plain_text(value):
-    """Text as typed, without control characters (line breaks and tabs stay). It is shown
-    escaped, never as HTML."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-    ).strip()
 
 
 class ReviewCommentForm(forms.Form):
@@ -69,10 +60,10 @@ class ReviewCommentForm(forms.Form):
     content = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def clean_quote(self):
-        return plain_text(self.cleaned_data["quote"])
+        return clean_typed(self.cleaned_data["quote"])
 
     def clean_text(self):
-        return plain_text(self.cleaned_data["text"])
+        return clean_typed(self.cleaned_data["text"])
 
     def clean(self):
         cleaned = super().clean()
@@ -86,6 +77,13 @@ class ReviewCommentForm(forms.Form):
 # So this view does the rest of that check itself: a secret in a cookie only this site can set
 # (SameSite=Strict, this link's path only), and the form carries its HMAC.
 CSRF_COOKIE = "reviewcsrf"
+
+
+NOT_SENT = (
+    "Your comment was not sent: this page's form key was missing or out of date (your browser "
+    "may block cookies, or the page was restored after a restart). Your text is below: press "
+    "Send again. If this keeps happening, allow cookies for this site."
+)
 
 
 def form_key(secret, link):
@@ -110,12 +108,15 @@ def ended(request, reason, status=410):
 
 
 def current_draft(link):
-    """What the link shows now: the live page's draft, or the page itself while nothing of it is
-    public; None once there is no draft to review (it went live, or was withdrawn)."""
+    """What the link shows now: the draft it was made for (the live page's draft, or the page
+    itself while nothing of it is public); None once that draft went live or went."""
     page = link.page
-    if page.status != Status.PUBLISHED:
-        return page
-    return drafts.draft_of(page)
+    if link.ended_at is not None:
+        return None
+    if link.draft_id == page.pk:
+        return page if page.status != Status.PUBLISHED else None
+    draft = drafts.draft_of(page)
+    return draft if draft is not None and draft.pk == link.draft_id else None
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -130,11 +131,16 @@ class ReviewPageView(View):
             )
         if link.revoked_at is not None:
             return ended(request, "The editors withdrew it.")
-        if not link.is_open:
-            return ended(request, "It was valid until a date that has now passed.")
         draft = current_draft(link)
         if draft is None:
-            return ended(request, "There is no draft to review any more: it has been published.")
+            return ended(
+                request,
+                "The draft it was for has been published or withdrawn, so there is nothing to "
+                "review with it any more.",
+            )
+        if not link.is_open:
+            until = date_format(timezone.localtime(link.expires_at), "j F Y, H:i")
+            return ended(request, f"It was valid until {until}.")
         self.link = link
         self.draft = type(draft).objects.select_related(*self.related(draft)).get(pk=draft.pk)
         self.content = drafts.fingerprint(self.draft)
@@ -155,9 +161,13 @@ class ReviewPageView(View):
     def post(self, request):
         secret = request.COOKIES.get(CSRF_COOKIE, "")
         sent = request.POST.get("form_key", "")
-        if not secret or not constant_time_compare(sent, form_key(secret, self.link)):
-            return csrf_failure(request, reason="The review form's key is missing or wrong.")
         form = ReviewCommentForm(request.POST)
+        if not secret or not constant_time_compare(sent, form_key(secret, self.link)):
+            # Cookies blocked or cleared, a tab restored after a restart, or a form sent from
+            # elsewhere: nothing is saved, and the reviewer's text comes back to send again.
+            form.is_valid()
+            form.add_error(None, NOT_SENT)
+            return self.render(request, form, status=403)
         if not form.is_valid():
             return self.render(request, form, status=400)
         if too_many := self.too_many_comments():
@@ -181,6 +191,13 @@ class ReviewPageView(View):
         response = redirect(request.path + "?sent=1")
         response.status_code = 303
         return response
+
+    @staticmethod
+    def changes(live, draft):
+        """What the draft changes for readers, naming only treatments readers can see."""
+        shown = set(Treatment.objects.published().values_list("pk", flat=True))
+        rows = page_changes(live, draft, shown_treatments=shown)
+        return [row for row in rows if row["changed"]]
 
     def too_many_comments(self):
         comments = self.link.comments
@@ -208,9 +225,7 @@ class ReviewPageView(View):
             private_page=True,
             review_link=self.link,
             review_form=form,
-            review_changes=[row for row in page_changes(live, draft) if row["changed"]]
-            if live
-            else None,
+            review_changes=self.changes(live, draft) if live else None,
             review_comments=comments,
             review_earlier=any(comment.earlier for comment in comments),
             **extra,

@@ -106,6 +106,19 @@ def treatment(page, site_url, references, description):
     }
 
 
+def help_page(site_url, path, description):
+    """The Get help now page: a plain WebPage (its helplines are not medical content)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": "Get help now",
+        "description": description,
+        "url": site_url + path,
+        "inLanguage": "en-GB",
+        "publisher": publisher(site_url),
+    }
+
+
 def script(*items):
     """The items as <script type="application/ld+json"> elements."""
     return mark_safe(  # noqa: S308 - format_html escapes nothing here; JSON_ESCAPES does

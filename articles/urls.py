@@ -11,6 +11,7 @@ urlpatterns = [
     path("treatments/", views.TreatmentListView.as_view(), name="treatment_list"),
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("help/", views.HelpView.as_view(), name="help"),
     path("feedback/", reader_feedback.send_feedback, name="feedback"),
     path(
         "feedback/thanks/",

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import markdown, search, structured_data
-from .models import Article, ArticleReference, Series, Treatment, TreatmentReference
+from . import countries, markdown, search, structured_data
+from .models import Article, ArticleReference, Series, Treatment, TreatmentReference, UrgentHelp
 from .pages import (
     CATEGORY_ORDER,
     discussed_in,
@@ -206,3 +206,45 @@ class SearchView(TemplateView):
             page.results = search.load(list(page.object_list), query)
         capped = page is not None and page.paginator.count >= search.MAX_RESULTS
         return super().get_context_data(query=query, page=page, capped=capped, **kwargs)
+
+
+HELP_DESCRIPTION = "Emergency numbers and helplines, by country, for anyone in crisis now."
+
+
+class HelpView(TemplateView):
+    """Get help now: every helpline and emergency number by country, or those of the country a
+    reader picks (`?country=GB`, from links or a form that needs no JavaScript), always with the
+    International ones. Nothing about the reader is guessed or kept: no location from their
+    address, no cookie. A country with nothing listed, or a code that is no country, still
+    answers 200, and says to call the local emergency number."""
+
+    template_name = "articles/help.html"
+
+    def get_context_data(self, **kwargs):
+        contacts = UrgentHelp.for_pages()  # cached, as for the card on every page
+        groups = contacts.by_country()
+        listed = [group for group in groups if group.code]
+        asked = self.request.GET.get("country", "").strip()
+        chosen = countries.normalise(asked)
+        shown = [group for group in listed if group.code == chosen] if asked else listed
+        site_url = site_url_for(self.request)
+        path = reverse("articles:help")
+        json_ld = structured_data.script(
+            structured_data.help_page(site_url, path, HELP_DESCRIPTION),
+            structured_data.breadcrumbs(
+                site_url, [(HOME_CRUMB, reverse("articles:home")), ("Get help now", path)]
+            ),
+        )
+        return super().get_context_data(
+            asked=asked,
+            chosen=chosen,
+            chosen_name=countries.name(chosen) if chosen else "",
+            not_listed=bool(asked) and not shown,
+            listed=listed,
+            shown=shown,
+            international=[group for group in groups if not group.code],
+            country_choices=countries.choices(),
+            description=HELP_DESCRIPTION,
+            json_ld=json_ld,
+            **kwargs,
+        )

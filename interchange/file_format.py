@@ -13,7 +13,8 @@ laid out as
     series/<slug>.md                             a series; the body is its description
     articles/<series slug>/<number>-<slug>.md    an article; the body is its body
     treatments/<slug>.md                         a treatment; the body is its optional longer text
-    urgent-help.md                               the urgent-help callout; the body is its text
+    urgent-help.md                               the urgent-help callout: its emergency
+                                                 numbers and helplines; the body is its text
     people/<slug>.md                             a person (author, medical reviewer): their
                                                  public page's details; the body is their bio
     editorial-policy.md                          the editorial policy, if one was written; the
@@ -70,7 +71,7 @@ TREATMENT_KEYS = (
 )  # fmt: skip
 DRAFT_SUFFIX = ".draft.md"
 DRAFT_NOTE_KEY = "changes_requested"
-URGENT_HELP_KEYS = ("title", "helplines", "updated")
+URGENT_HELP_KEYS = ("title", "emergency_numbers", "helplines", "updated")
 PERSON_KEYS = ("name", "credentials", "user", "slug")
 PERSON_PAGE_KEYS = ("name", "slug", "credentials", "role", "conflicts_of_interest", "user")
 EDITORIAL_POLICY_KEYS = ("title", "published", "updated")
@@ -79,7 +80,15 @@ SOURCE_KEYS = (
 )  # fmt: skip
 SOURCE_FIELDS = SOURCE_KEYS[1:]
 FIGURE_KEYS = ("number", "image", "alt_text", "caption")
-HELPLINE_KEYS = ("name", "contact", "where", "details", "url")
+# Emergency numbers and helplines, in the order shown; `country` is an ISO 3166-1 code (EU: the
+# European Union; a helpline's "": International), `last_checked` a date or empty (never).
+CHECKED_KEYS = ("shown_on_pages", "last_checked")
+EMERGENCY_NUMBER_KEYS = ("country", "number", *CHECKED_KEYS)
+HELPLINE_KEYS = (
+    "name", "country", "phone", "text_number", "url", "hours", "description", *CHECKED_KEYS,
+)  # fmt: skip
+# A helpline as exports wrote it before helplines had a country.
+OLD_HELPLINE_KEYS = ("contact", "where", "details")
 
 
 class Problem(Exception):

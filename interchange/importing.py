@@ -11,6 +11,7 @@ from articles import drafts, markdown, public_use
 from articles.models import (
     Article,
     EditorialPolicy,
+    EmergencyNumber,
     Helpline,
     Series,
     Source,
@@ -18,12 +19,15 @@ from articles.models import (
     Treatment,
     UrgentHelp,
 )
+from articles.safe_messaging_checks import page_flags
 
 from . import images
 from .about_pages import AboutPagesImport
 from .file_format import (
+    EMERGENCY_NUMBER_KEYS,
     HELPLINE_KEYS,
     SOURCE_FIELDS,
+    ImportRefused,
     Problem,
 )
 from .page_lists import PageListsImport
@@ -62,11 +66,15 @@ class Importer(AboutPagesImport, PageListsImport):
     the page's draft, submitted for sign-off, and a file that would publish a page here leaves
     it submitted for review. A page new to the site keeps its file's status (a restore). People,
     series, sources, the callout and the editorial policy that readers see are not changed
-    without `publish` (the import is refused)."""
+    without `publish` (the import is refused). A page `publish` would publish with
+    safe-messaging flags needs `safe_messaging_read`: see check_safe_messaging()."""
 
-    def __init__(self, root, documents, warn, publish=False):
+    def __init__(self, root, documents, warn, publish=False, safe_messaging_read=""):
         self.root = root
         self.publish = publish
+        # Who read the safe-messaging notes of the pages this import publishes, and how many.
+        self.safe_messaging_read = safe_messaging_read
+        self.safe_messaging_flags = 0
         self.warn = warn
         self.documents = {kind: [d for d in documents if d.kind == kind] for kind, *_ in KINDS}
         self.series, self.people, self.sources = {}, {}, {}
@@ -110,6 +118,7 @@ class Importer(AboutPagesImport, PageListsImport):
         for page in pages:
             with reporting(page.doc.path):
                 self.validate(page)
+        self.check_safe_messaging(pages)
         for page in pages:
             if page.new_draft and not page.changed:
                 page.obj.delete()  # the file is the live page as it stands
@@ -158,6 +167,35 @@ class Importer(AboutPagesImport, PageListsImport):
             if with_id:
                 reset_sequences(Treatment, Article)
         return [pages[index] for index in range(len(docs))]
+
+    def check_safe_messaging(self, pages):
+        """With `publish`, a page the import publishes or changes while published, and that has
+        safe-messaging flags (articles.safe_messaging), is refused, listing them, unless the
+        operator read them (`safe_messaging_read`, their name, kept in the history); then the
+        flags are listed in the output. As with the review dates, a restore (pages new to an
+        empty site keeping their files' status, without `publish`) is not checked: it puts back
+        what was signed off before."""
+        if not self.publish:
+            return
+        found = [
+            (page.doc.path, flags)
+            for page in pages
+            if page.changed and not page.obj.live_page_id and page.obj.status == Status.PUBLISHED
+            if (flags := page_flags(page.obj))
+        ]
+        if not found:
+            return
+        listing = "\n".join(
+            f"{path}:" + "".join(f"\n  - {flag}" for flag in flags) for path, flags in found
+        )
+        if not self.safe_messaging_read:
+            raise ImportRefused(
+                "These pages would be published with safe-messaging notes, for a person to read "
+                f"first:\n{listing}\nRead them, then import again with --safe-messaging-read "
+                '"Your Name" (kept in the history), or change the text.\nNothing was imported.'
+            )
+        self.safe_messaging_flags = sum(len(flags) for _, flags in found)
+        self.warn(f"Safe-messaging notes read by {self.safe_messaging_read}:\n{listing}")
 
     def count(self, created, changed):
         self.counts["created" if created else "changed" if changed else "unchanged"] += 1
@@ -347,6 +385,30 @@ class Importer(AboutPagesImport, PageListsImport):
             if names := markdown.missing_figures(obj.body, numbers):
                 raise Problem(f"the body places {names}, but figures has no such number")
 
+    def import_contacts(self, callout, created, model, keys, rows, label):
+        """The callout's emergency numbers or helplines become the file's, in its order, if
+        they differ: readers see them, so only with `publish` (or into a new callout)."""
+        wanted = [tuple(row[key] for key in keys) for row in rows]
+        current = list(model.objects.filter(callout=callout))
+        as_saved = [
+            tuple(c.country.code if key == "country" else getattr(c, key) for key in keys)
+            for c in current
+        ]
+        if as_saved == wanted:
+            return False
+        if not created:
+            self.needs_sign_off(f"the urgent-help {label}s")
+        for contact in current:
+            contact.delete()  # one by one: delete() clears the callout's cache
+        for position, row in enumerate(wanted, 1):
+            contact = model(callout=callout, position=position, **dict(zip(keys, row, strict=True)))
+            try:
+                contact.full_clean()
+            except ValidationError as error:
+                raise Problem(f"{label} {position}: {describe(error)}") from None
+            contact.save()
+        return True
+
     def import_urgent_help(self, doc):
         data = doc.data
         callout = UrgentHelp.objects.filter(pk=1).first()
@@ -358,24 +420,12 @@ class Importer(AboutPagesImport, PageListsImport):
         if changed:
             callout.full_clean()
             callout.save()
-        keys = HELPLINE_KEYS
-        wanted = [tuple(line[key] for key in keys) for line in data["helplines"]]
-        current = list(callout.helplines.all())
-        if [tuple(getattr(line, key) for key in keys) for line in current] != wanted:
-            if not created:
-                self.needs_sign_off("the urgent-help helplines")
-            for line in current:
-                line.delete()  # one by one: Helpline.delete() clears the callout's cache
-            for position, values in enumerate(wanted, 1):
-                line = Helpline(
-                    callout=callout, position=position, **dict(zip(keys, values, strict=True))
-                )
-                try:
-                    line.full_clean()
-                except ValidationError as error:
-                    raise Problem(f"helpline {position}: {describe(error)}") from None
-                line.save()
-            changed = True
+        lists = (
+            (EmergencyNumber, EMERGENCY_NUMBER_KEYS, data["emergency_numbers"], "emergency number"),
+            (Helpline, HELPLINE_KEYS, data["helplines"], "helpline"),
+        )
+        for model, keys, rows, label in lists:
+            changed = self.import_contacts(callout, created, model, keys, rows, label) or changed
         if created:
             restore_timestamps(callout, data, keys=("updated",))
         self.count(created, changed)

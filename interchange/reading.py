@@ -12,12 +12,15 @@ from articles.models import Status
 from .file_format import (
     ARTICLE_KEYS,
     ARTICLES_DIR,
+    CHECKED_KEYS,
     DRAFT_NOTE_KEY,
     DRAFT_SUFFIX,
     EDITORIAL_POLICY_FILE,
     EDITORIAL_POLICY_KEYS,
+    EMERGENCY_NUMBER_KEYS,
     FIGURE_KEYS,
     HELPLINE_KEYS,
+    OLD_HELPLINE_KEYS,
     PEOPLE_DIR,
     PERSON_KEYS,
     PERSON_PAGE_KEYS,
@@ -231,15 +234,38 @@ def read_treatment(front_matter, body):
     }
 
 
+def read_contact(value, keys, required, where):
+    """An emergency number or a helpline: text, but `shown_on_pages` and `last_checked`."""
+    contact = Reader(value, keys, required, where)
+    return {
+        **{key: contact.text(key) for key in keys if key not in CHECKED_KEYS},
+        "shown_on_pages": contact.boolean("shown_on_pages"),
+        "last_checked": contact.day("last_checked"),
+    }
+
+
 def read_urgent_help(front_matter, body):
     callout = Reader(front_matter, URGENT_HELP_KEYS, ("title",))
+    numbers = [
+        read_contact(
+            value, EMERGENCY_NUMBER_KEYS, ("country", "number"), f"emergency_numbers[{i}]."
+        )
+        for i, value in enumerate(callout.items("emergency_numbers"), 1)
+    ]
     helplines = []
     for i, value in enumerate(callout.items("helplines"), 1):
-        line = Reader(value, HELPLINE_KEYS, ("name", "contact"), f"helplines[{i}].")
-        helplines.append({key: line.text(key) for key in HELPLINE_KEYS})
+        if isinstance(value, dict) and any(key in value for key in OLD_HELPLINE_KEYS):
+            raise Problem(
+                f"helplines[{i}] has {', '.join(OLD_HELPLINE_KEYS)}: it was exported before "
+                "helplines had a country. Write each helpline with "
+                f"{', '.join(HELPLINE_KEYS)}, and emergency numbers under emergency_numbers, "
+                "or leave urgent-help.md out of the import"
+            )
+        helplines.append(read_contact(value, HELPLINE_KEYS, ("name",), f"helplines[{i}]."))
     return {
         "title": callout.text("title"),
         "text": body,
+        "emergency_numbers": numbers,
         "helplines": helplines,
         "updated": callout.moment("updated"),
     }

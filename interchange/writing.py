@@ -9,6 +9,7 @@ from .file_format import (
     DRAFT_NOTE_KEY,
     DRAFT_SUFFIX,
     EDITORIAL_POLICY_FILE,
+    EMERGENCY_NUMBER_KEYS,
     HELPLINE_KEYS,
     PEOPLE_DIR,
     SERIES_DIR,
@@ -163,10 +164,18 @@ def treatment_front_matter(treatment):
     }
 
 
-def urgent_help_document(callout, helplines):
+def contact_data(contact, keys):
+    """An emergency number's or helpline's fields, its country as its code."""
+    return {key: getattr(contact, key) for key in keys} | {"country": contact.country.code}
+
+
+def urgent_help_document(callout, helplines, emergency_numbers):
     front_matter = {
         "title": callout.title,
-        "helplines": [{key: getattr(line, key) for key in HELPLINE_KEYS} for line in helplines],
+        "emergency_numbers": [
+            contact_data(number, EMERGENCY_NUMBER_KEYS) for number in emergency_numbers
+        ],
+        "helplines": [contact_data(line, HELPLINE_KEYS) for line in helplines],
         "updated": utc(callout.updated),
     }
     return URGENT_HELP_FILE, dump(front_matter, callout.text)

@@ -18,6 +18,7 @@ import os
 import tarfile
 import tempfile
 from contextlib import contextmanager
+from importlib import import_module
 from pathlib import Path
 
 import django
@@ -49,9 +50,13 @@ BACKUP_DIR = Path(settings.BASE_DIR) / "backups"
 APP_LABELS = ("sites", "redirects", "auth", "admin", "reversion", "articles")
 # `migrate` creates these in every database, under its own ids; rows name them by natural key.
 EXCLUDED = ("auth.permission",)
-# Rows `migrate` itself creates (the site, the two groups, the default urgent-help callout): a
-# restore replaces them with the backup's, so a deleted helpline does not come back.
-REPLACED = ("articles.helpline", "articles.urgenthelp", "auth.group", "sites.site")
+# Rows `migrate` itself creates (the site, the two groups, the default urgent-help callout with
+# its helplines and emergency numbers): a restore replaces them with the backup's, so a deleted
+# helpline does not come back.
+REPLACED = (
+    "articles.emergencynumber", "articles.helpline", "articles.urgenthelp", "auth.group",
+    "sites.site",
+)  # fmt: skip
 
 
 def backed_up_models():
@@ -264,6 +269,45 @@ def rename_models(backup, renames):
             counts[f"{app}.{new}"] = counts.pop(f"{app}.{old}")
 
 
+# The migration that gave helplines a country each and emergency numbers rows of their own.
+HELP_BY_COUNTRY = ("articles", "0014_help_by_country")
+
+
+def regroup_helplines(backup):
+    """A backup made before HELP_BY_COUNTRY: rewrite its helplines (and row counts) as that
+    migration regroups a database's; True if it did."""
+    app, migration = HELP_BY_COUNTRY
+    if migration in backup.manifest["migrations"].get(app, []):
+        return False
+    regrouped = import_module(f"{app}.migrations.{migration}").regrouped
+    rows = json.loads(backup.data_path.read_text(encoding="utf-8"))
+    old = [row for row in rows if row["model"] == "articles.helpline"]
+    rows = [row for row in rows if row["model"] != "articles.helpline"]
+    numbers, lines = {}, []
+    next_pk = max((row["pk"] for row in old), default=0) + 1
+    for row in old:
+        callout = row["fields"]["callout"]
+        found_numbers, found_lines = regrouped(row["fields"])
+        for number in found_numbers:
+            key = (callout, number["country"], number["number"])
+            numbers.setdefault(key, {"callout": callout, **number})
+        for index, line in enumerate(found_lines):
+            pk = row["pk"] if index == 0 else next_pk
+            next_pk += index > 0
+            lines.append(
+                {"model": "articles.helpline", "pk": pk, "fields": {"callout": callout, **line}}
+            )
+    rows += [
+        {"model": "articles.emergencynumber", "pk": pk, "fields": fields}
+        for pk, fields in enumerate(numbers.values(), 1)
+    ] + lines
+    backup.data_path.write_text(json.dumps(rows, cls=PreciseJSONEncoder), encoding="utf-8")
+    backup.manifest["counts"].update(
+        {"articles.helpline": len(lines), "articles.emergencynumber": len(numbers)}
+    )
+    return True
+
+
 def restore_backup(backup, using=DEFAULT_DB_ALIAS):
     """Load a checked Backup into an empty database, then store the uploaded files the storage
     lacks; return notes worth printing.
@@ -283,6 +327,8 @@ def restore_backup(backup, using=DEFAULT_DB_ALIAS):
         rename_models(backup, renames)
         done = {f"{app}.{migration}" for app, _, _, migration in renames}
         newer = [name for name in newer if name not in done]
+    if regroup_helplines(backup):
+        newer = [name for name in newer if name != ".".join(HELP_BY_COUNTRY)]
     stored = stored_media(backup)
     with transaction.atomic(using=using):
         existing = existing_content(using)

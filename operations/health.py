@@ -17,7 +17,7 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from articles.models.urgent_help import CACHE_KEY, UrgentHelp
+from articles.models.urgent_help import CACHE_KEY, HelpContacts, UrgentHelp
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +86,11 @@ class HealthCheckMiddleware:
 def service_unavailable(request):
     """The page readers see while the database is down; it needs neither database nor request
     context processors (they read the database), only what the cache may still hold."""
-    callout, helplines = cache.get(CACHE_KEY) or UrgentHelp.last_seen or (None, [])
+    contacts = cache.get(CACHE_KEY) or UrgentHelp.last_seen or HelpContacts(None, [], [])
     html = loader.get_template("503.html").render(
         {
             "request": request,
-            "urgent_help": callout,
-            "helplines": helplines,
+            **contacts.page_context(),
             "site_name": settings.SITE_NAME,
         }
     )

@@ -30,9 +30,10 @@ GENERATION_KEY = "pages:generation"
 # A generation also ends after this many seconds, so an edit whose new generation never reached
 # a shared cache that was briefly unreachable is shown within minutes, not a day.
 GENERATION_TTL = 5 * 60
-# The only query parameters readers' pages read (pagination, search, sitemap sections): the
-# cache key holds these alone, so made-up parameters can neither miss the cache nor fill it.
-PAGE_PARAMETERS = ("page", "q", "p")
+# The only query parameters readers' pages read (pagination, search, sitemap sections, the
+# country on /help/): the cache key holds these alone, so made-up parameters can neither miss
+# the cache nor fill it.
+PAGE_PARAMETERS = ("page", "q", "p", "country")
 # Headers worth keeping with a cached page; the rest are per-response.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
 # Review links' pages are private (articles.review_pages): not even looked up.
@@ -99,9 +100,9 @@ def cacheable(request):
 def page_address(request):
     if not request.META.get("QUERY_STRING"):
         return request.path  # most requests: no query to parse
-    parameters = sorted(
-        (name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)
-    )
+    # In a fixed order of names, but each name's values as sent: pages read the last one, so
+    # `?country=US&country=GB` is not the page `?country=GB&country=US` is.
+    parameters = [(name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)]
     return f"{request.path}?{urlencode(parameters)}" if parameters else request.path
 
 

@@ -136,6 +136,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock (up to 20 s) instead of failing at once with "database is
+    # locked": a transaction takes the write lock when it starts, not half-way through.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -157,6 +161,7 @@ if REDIS_URL:
         }
     }
     CACHES["pages"] = CACHES["default"]
+    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-t"}
 else:
     CACHES = {
         "default": {
@@ -168,6 +173,13 @@ else:
             # Bounds each worker's memory (pages of 5-50 KB), whatever searches readers make.
             "OPTIONS": {"MAX_ENTRIES": 1_000},
         },
+    }
+    # Rate limits' counts (readers' feedback), kept apart: a flood of them from many addresses
+    # fills and culls this folder only, never the generation or callout in "default".
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": Path(CACHES["default"]["LOCATION"]) / "throttle",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 # How long browsers and shared caches (CDN, nginx) may reuse a public page, in seconds. The
 # site's own page cache is invalidated on every edit; theirs only expire.

@@ -14,6 +14,8 @@ from reversion_compare.admin import CompareVersionAdmin
 
 from .. import drafts, public_use, readability, search
 from ..models import Status
+from ..safe_messaging_checks import page_flags
+from . import safe_messaging_notes
 from .history import GuardedHistoryMixin
 from .review_links import ReviewLinksMixin
 from .signoff import SignOffMixin
@@ -120,9 +122,13 @@ class EditorialForm(forms.ModelForm):
 
 class PublishingForm(EditorialForm):
     """A page published from its form (one never published before) is signed off as it was
-    shown: refused if it, or a person, series or source it shows, changed since."""
+    shown: refused if it, or a person, series or source it shows, changed since; and, if it has
+    safe-messaging notes, only with "I have read the safe-messaging notes" ticked."""
 
     shown = forms.CharField(widget=forms.HiddenInput, required=False)
+    safe_messaging_read = safe_messaging_notes.read_field()
+    # The flags of the page being published, once clean() found some.
+    safe_messaging_flags = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,7 +152,28 @@ class PublishingForm(EditorialForm):
                     "The page, or a person, series or source it shows, changed after you "
                     "opened it. Look at it again (Preview), then publish."
                 )
+        # Scheduling (a future publish time) is publishing; so is adding a page as Published.
+        # A preview (check_edit_token off) publishes nothing.
+        if (
+            self.check_edit_token
+            and cleaned.get("status") == Status.PUBLISHED
+            and self.instance.status != Status.PUBLISHED
+        ):
+            self.safe_messaging_flags = safe_messaging_notes.submitted_flags(self, cleaned)
+            if self.safe_messaging_flags and not cleaned.get("safe_messaging_read"):
+                self.add_error(None, safe_messaging_notes.refusal(self.safe_messaging_flags))
+                self.add_error("safe_messaging_read", "Tick this to publish it with its notes.")
         return cleaned
+
+
+def with_safe_messaging(fields, read):
+    """The notes after the plain-language figures; the box to tick (`read`) after the status."""
+    for field in fields:
+        yield field
+        if field == "plain_language":
+            yield "safe_messaging"
+        if field == "status":
+            yield from read
 
 
 class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
@@ -210,6 +237,15 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
 
     def get_fieldsets(self, request, obj=None):
         *fieldsets, (name, history) = super().get_fieldsets(request, obj)
+        # Publishable from this form: a new page, or one never published (not a draft of one).
+        publishable = obj is None or (
+            not obj.live_page_id and obj.loaded.get("status", obj.status) != Status.PUBLISHED
+        )
+        read = ("safe_messaging_read",) if publishable and self.can_publish(request) else ()
+        fieldsets = [
+            (title, {**options, "fields": tuple(with_safe_messaging(options["fields"], read))})
+            for title, options in fieldsets
+        ]
         return [*fieldsets, (name, {"fields": (*history["fields"], "shown")})]
 
     def get_search_fields(self, request):
@@ -231,7 +267,7 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "plain_language"]
+        fields = [*super().get_readonly_fields(request, obj), "plain_language", "safe_messaging"]
         if not self.can_publish(request):
             fields.append("publish_at")
         return fields
@@ -271,6 +307,18 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
             f"{figures.words} words · about {figures.minutes} min to read · {grade}. "
             f"Aim for a reading age of {low}–{high}: short sentences, everyday words."
         )
+
+    @admin.display(description="Safe messaging")
+    def safe_messaging(self, obj):
+        if obj is None or not obj.pk:
+            return "Shown once saved; the preview under the editor shows them as you type."
+        return safe_messaging_notes.notes_html(page_flags(obj))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.safe_messaging_flags and form.cleaned_data.get("safe_messaging_read"):
+            note = safe_messaging_notes.read_note(request.user, form.safe_messaging_flags)
+            request._revision_note = f"{request._revision_note} {note}".strip()
 
     def readable_html(self, obj):
         raise NotImplementedError

@@ -115,9 +115,11 @@ def safe_cell(value):
 def feedback_csv(queryset, filename):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A byte order mark, so that spreadsheets (Excel) read the file as UTF-8.
+    response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(
-        ["Sent", "Page kind", "Page", "Address", "Helpful", "Comment", "Flagged", "Handled"]
+        ["Sent", "Page kind", "Page", "Page address", "Helpful", "Comment", "Flagged", "Handled"]
     )
     for feedback in queryset.select_related("article", "treatment"):
         page = feedback.page

@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 
 from ..models import Article, Status, Treatment
+from ..models.urgent_help import CHECK_EVERY_MONTHS, contacts_to_check
 from ..pages import page_as_readers_see_it, saved_rows
 from ..review_schedule import REVIEW_STATES, review_state
 from .feedback import add_feedback_counts
@@ -159,10 +160,14 @@ def review_queue_view(request):
     # Never reviewed first, then by due date.
     rows.sort(key=lambda row: (row["page"].next_review_due or date.min, str(row["page"])))
     add_feedback_counts(rows, request)
+    to_check = None
+    if request.user.has_perm("articles.view_helpline"):
+        to_check = {"contacts": contacts_to_check(today), "months": CHECK_EVERY_MONTHS}
     context = {
         **admin.site.each_context(request),
         "title": "Clinical review queue",
         "rows": rows,
+        "to_check": to_check,
         "states": REVIEW_STATES,
         "kind": kind,
         "state": state,

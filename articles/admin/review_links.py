@@ -34,8 +34,9 @@ class ReviewLinkForm(forms.ModelForm):
 
 
 def review_summary(links):
-    """“2 of 3 reviewers replied; 1 needs changes”, of links not revoked; "" for none."""
-    links = [link for link in links if link.revoked_at is None]
+    """“2 of 3 reviewers replied; 1 needs changes”, of the links to the current draft (not
+    revoked, not ended with an earlier draft); "" for none."""
+    links = [link for link in links if link.revoked_at is None and link.ended_at is None]
     if not links:
         return ""
     replied = sum(1 for link in links if link.replied)
@@ -55,7 +56,9 @@ def summaries_by_page(model):
     """{page id: summary} of every page of this kind with review links, in one query."""
     name = model._meta.model_name
     links = links_with_replies(
-        ReviewLink.objects.filter(**{f"{name}__isnull": False}, revoked_at__isnull=True)
+        ReviewLink.objects.filter(
+            **{f"{name}__isnull": False}, revoked_at__isnull=True, ended_at__isnull=True
+        )
     )
     by_page = {}
     for link in links:

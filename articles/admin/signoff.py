@@ -17,7 +17,9 @@ from reversion.models import Version
 
 from .. import drafts
 from ..changes import compared_fields, page_changes
-from ..models import Status
+from ..models import Person, Status
+from ..safe_messaging_checks import page_flags
+from . import safe_messaging_notes
 from .review_links import outside_review
 
 
@@ -40,10 +42,26 @@ class SignOffForm(forms.Form):
         "review queue.",
     )
     token = forms.CharField(widget=forms.HiddenInput)
+    safe_messaging_read = safe_messaging_notes.read_field()
+
+    def __init__(self, *args, flags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # The safe-messaging flags of the page to sign off: publishing or scheduling it needs
+        # the box ticked; without flags there is no box.
+        self.flags = flags
+        if not flags:
+            del self.fields["safe_messaging_read"]
 
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
+        publishing = action in ("publish", "schedule")
+        if publishing and self.flags and not cleaned.get("safe_messaging_read"):
+            self.add_error(
+                "safe_messaging_read",
+                "This page has safe-messaging notes (above): read them, then tick this to "
+                f"{self.ACTIONS[action].lower()}.",
+            )
         if action == "schedule":
             moment = cleaned.get("go_live_at")
             if moment is None:
@@ -53,6 +71,17 @@ class SignOffForm(forms.Form):
         if action == "send_back" and not cleaned.get("note", "").strip():
             self.add_error("note", "Say what needs changing.")
         return cleaned
+
+
+def people_shown(page):
+    """The people the page credits, with all that their public page shows: signing the page
+    off signs them off too. `new` when no published page credits them yet."""
+    credited = Person.objects.published().values_list("pk", flat=True)
+    people = []
+    for role, person in (("Author", page.author), ("Medical reviewer", page.reviewer)):
+        if person is not None:
+            people.append({"role": role, "person": person, "new": person.pk not in credited})
+    return people
 
 
 class SignOffMixin:
@@ -238,7 +267,11 @@ class SignOffMixin:
         if not self.has_view_or_change_permission(request, page):
             raise PermissionDenied
         live = page.live_page
-        form = SignOffForm(request.POST or None, initial={"token": drafts.fingerprint(page)})
+        # As stored, which is what a sign-off publishes (the token says it is what was shown).
+        flags = page_flags(page)
+        form = SignOffForm(
+            request.POST or None, initial={"token": drafts.fingerprint(page)}, flags=flags
+        )
         if request.method == "POST":
             if not self.can_publish(request):
                 raise PermissionDenied
@@ -262,11 +295,13 @@ class SignOffMixin:
             "page": page,
             "live": live,
             "changes": page_changes(live, page, compared_fields(self)),
+            "people": people_shown(page),
             # What outside reviewers said, seen before signing off.
             "outside_review": outside_review(page)
             if request.user.has_perm("articles.view_reviewlink")
             else None,
             "form": form,
+            "safe_messaging": safe_messaging_notes.notes_html(flags, publishing=True),
             "can_publish": self.can_publish(request),
             "change_url": self.admin_url("change", page),
             "preview_url": self.admin_url("change", page) + "preview/",
@@ -298,6 +333,11 @@ class SignOffMixin:
                     + (" (their own changes)" if own else "")
                     + ("." if page.live_page_id is None else ": the update of the live page.")
                     + (f" {authors}" if authors else "")
+                    + (
+                        " " + safe_messaging_notes.read_note(request.user, form.flags)
+                        if form.flags
+                        else ""
+                    )
                 )
                 # A schedule is recorded on the draft; a publication on the live page.
                 add_to_revision(page if at else result)

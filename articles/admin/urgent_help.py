@@ -4,25 +4,36 @@ from django.shortcuts import redirect
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from ..models import Helpline, UrgentHelp
+from ..models import EmergencyNumber, Helpline, UrgentHelp
 from .base import PublishersOnlyMixin
 
 
-class HelplineInline(PublishersOnlyMixin, admin.TabularInline):
+class EmergencyNumberInline(PublishersOnlyMixin, admin.TabularInline):
+    model = EmergencyNumber
+    fields = ("position", "country", "number", "shown_on_pages", "last_checked")
+    extra = 0
+
+
+class HelplineInline(PublishersOnlyMixin, admin.StackedInline):
     model = Helpline
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = ("position", "name", "contact", "where", "details", "url")
+    fields = (
+        ("position", "country", "name"),
+        ("phone", "text_number", "url"),
+        ("hours", "description"),
+        ("shown_on_pages", "last_checked"),
+    )
     extra = 0
 
 
 @admin.register(UrgentHelp)
 class UrgentHelpAdmin(PublishersOnlyMixin, admin.ModelAdmin):
-    """One callout, shown on every public page: it can be edited, never added twice or
-    removed."""
+    """One callout: the card on every public page and the Get help now page. It can be edited,
+    never added twice or removed."""
 
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
     fields = ("title", "text")
-    inlines = (HelplineInline,)
+    inlines = (EmergencyNumberInline, HelplineInline)
 
     class Media:
         js = ["admin/js/unsaved_changes.js"]

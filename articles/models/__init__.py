@@ -21,7 +21,7 @@ from .publishing import (
 )
 from .reviewing import ReviewComment, ReviewLink, Verdict
 from .sources import ArticleReference, Source, TreatmentReference
-from .urgent_help import Helpline, UrgentHelp
+from .urgent_help import EmergencyNumber, HelpContacts, Helpline, UrgentHelp
 
 __all__ = [
     "MARKER_HELP",
@@ -30,6 +30,8 @@ __all__ = [
     "ArticleTreatment",
     "BodyPart",
     "EditorialPolicy",
+    "EmergencyNumber",
+    "HelpContacts",
     "Helpline",
     "Figure",
     "PageFeedback",

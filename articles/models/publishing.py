@@ -76,8 +76,8 @@ class Person(models.Model):
         max_length=200,
         unique=True,
         blank=True,
-        help_text="The address of their page (/people/<slug>/), public once a published page "
-        "credits them. Left empty, made from the name.",
+        help_text="The last part of their page’s address (/people/this-slug/), public once a "
+        "published page credits them. Left empty, made from the name.",
     )
     credentials = models.CharField(
         max_length=200,

@@ -34,10 +34,16 @@ class Verdict(models.TextChoices):
 
 class ReviewLinkQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            revoked_at__isnull=True, ended_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
     def ended(self):
-        return self.filter(Q(revoked_at__isnull=False) | Q(expires_at__lte=timezone.now()))
+        return self.filter(
+            Q(revoked_at__isnull=False)
+            | Q(ended_at__isnull=False)
+            | Q(expires_at__lte=timezone.now())
+        )
 
     def for_page(self, page):
         """Links to a page, or to the page a draft drafts."""
@@ -69,6 +75,13 @@ class ReviewLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     expires_at = models.DateTimeField("ends at")
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The row the link shows: the draft of a live page, or a page not public. A link is for
+    # that draft alone: it ends when the draft goes live or is withdrawn, for good (a later
+    # draft of the same page needs a new link).
+    draft_id = models.PositiveBigIntegerField(null=True, editable=False)
+    ended_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its draft went live or went."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,7 +124,9 @@ class ReviewLink(models.Model):
 
     @property
     def is_open(self):
-        return self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.revoked_at is None and self.ended_at is None and self.expires_at > timezone.now()
+        )
 
     @classmethod
     def create(cls, page, *, days=DEFAULT_DAYS, created_by=None, **fields):
@@ -121,6 +136,7 @@ class ReviewLink(models.Model):
         live_or_new = page.live_page or page
         link = cls.objects.create(
             **{type(page)._meta.model_name: live_or_new},
+            draft_id=page.pk,
             token_hash=token_hash(token),
             expires_at=timezone.now() + timedelta(days=days),
             created_by=created_by,
@@ -136,6 +152,13 @@ class ReviewLink(models.Model):
         return (
             cls.objects.select_related("article", "treatment").filter(token_hash=token_hash(token))
         ).first()
+
+    @classmethod
+    def end_for(cls, draft):
+        """End the links that show `draft` (it went live, or was withdrawn); forget emails."""
+        name = type(draft)._meta.model_name
+        links = cls.objects.filter(**{f"{name}__isnull": False}, draft_id=draft.pk)
+        return links.filter(ended_at__isnull=True).update(ended_at=timezone.now(), email="")
 
     def revoke(self):
         self.revoked_at = timezone.now()

@@ -1,24 +1,62 @@
-"""The urgent-help callout on every page, edited in one place."""
+"""Urgent help, edited in one place by publishers: the card at the top of every page (the numbers
+marked "shown on every page") and the Get help now page, `/help/` (every helpline and emergency
+number, by country)."""
+
+import calendar
+from datetime import date
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from django.core.cache import cache
 from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
 from markdownx.models import MarkdownxField
 
-from .. import markdown
+from .. import countries, markdown
+from ..countries import HelpCountries
 
-CACHE_KEY = "urgent-help:v1"
+# v2: (callout, helplines, emergency numbers); v1 held two, and may still sit in a shared cache.
+CACHE_KEY = "urgent-help:v2"
 # Edits delete the key at once; the expiry only bounds how long an edit made while a shared
 # cache was unreachable could go unseen. Crisis numbers must never stay wrong for long.
 CACHE_TIMEOUT = 5 * 60
+# A helpline or emergency number not checked for longer is listed for a publisher to check.
+CHECK_EVERY_MONTHS = 6
+
+
+def months_before(day, months):
+    """The same day of the month `months` earlier (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def dialable(number):
+    """The number as a tel: or sms: address when it is one (digits, spaces, +, -), else ""."""
+    if not number or any(ch.isalpha() for ch in number):
+        return ""
+    return "".join(ch for ch in number if ch.isdigit() or ch == "+")
+
+
+class CheckedQuerySet(models.QuerySet):
+    def needing_check(self, today):
+        """Never checked, or not for over CHECK_EVERY_MONTHS months."""
+        checked_since = months_before(today, CHECK_EVERY_MONTHS)
+        return self.filter(Q(last_checked__isnull=True) | Q(last_checked__lt=checked_since))
 
 
 class UrgentHelp(models.Model):
-    """One row: the callout every public page shows. It can be edited, never removed."""
+    """One row: the card every public page shows, and the text of the Get help now page. It can
+    be edited, never removed."""
 
-    title = models.CharField(max_length=100, default="Need help now?")
+    title = models.CharField(
+        max_length=100, default="Need help now?", help_text="The heading of the card on every page."
+    )
     text = MarkdownxField(
         validators=[markdown.validate_markdown],
-        help_text="Markdown. What to do now if someone is in danger.",
+        help_text="Markdown. What to do now if someone is in danger: shown at the top of the "
+        "Get help now page (/help/), above the helplines.",
     )
     text_html = models.TextField(editable=False, blank=True)
     updated = models.DateTimeField(auto_now=True)
@@ -43,12 +81,16 @@ class UrgentHelp(models.Model):
 
     @classmethod
     def for_pages(cls):
-        """(callout, helplines) for templates; cached until either is edited."""
+        """The callout with every helpline and emergency number (`HelpContacts`); cached until
+        any of them is edited, so that pages cost no query for them."""
         cached = cache.get(CACHE_KEY)
         if cached is None:
             callout = cls.objects.filter(pk=1).first()
-            helplines = list(Helpline.objects.all()) if callout else []
-            cached = (callout, helplines)
+            cached = HelpContacts(
+                callout,
+                list(Helpline.objects.all()) if callout else [],
+                list(EmergencyNumber.objects.all()) if callout else [],
+            )
             cache.set(CACHE_KEY, cached, CACHE_TIMEOUT)
         # Kept by this process for the page it shows while the database is down
         # (operations/health.py).
@@ -56,23 +98,31 @@ class UrgentHelp(models.Model):
         return cached
 
 
-class Helpline(models.Model):
-    callout = models.ForeignKey(UrgentHelp, on_delete=models.CASCADE, related_name="helplines")
-    name = models.CharField(max_length=100, help_text="e.g. “Samaritans”.")
-    contact = models.CharField(max_length=100, help_text="What to dial or text, e.g. “116 123”.")
-    where = models.CharField(
-        max_length=100, blank=True, help_text="Where it answers, e.g. “UK and Ireland”."
+class Contact(models.Model):
+    """What helplines and emergency numbers share: whether the card on every page shows them,
+    when a publisher last checked them, their order."""
+
+    shown_on_pages = models.BooleanField(
+        "shown on every page",
+        default=False,
+        help_text="Its number is shown in the urgent-help card at the top of every page. Keep "
+        "that to the few most urgent numbers: the card links to the Get help now page, which "
+        "lists everything.",
     )
-    details = models.CharField(max_length=200, blank=True, help_text="e.g. “free, 24 hours”.")
-    url = models.URLField(blank=True)
+    last_checked = models.DateField(
+        null=True,
+        blank=True,
+        help_text=f"When you last checked it with the service itself. Anything not checked for "
+        f"over {CHECK_EVERY_MONTHS} months (or never) is listed on the admin home and in the "
+        "review queue.",
+    )
     position = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering = ["position", "id"]
-        verbose_name_plural = "helplines"
+    objects = CheckedQuerySet.as_manager()
 
-    def __str__(self):
-        return f"{self.name}: {self.contact}"
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -84,8 +134,182 @@ class Helpline(models.Model):
         return result
 
     @property
+    def country_name(self):
+        return countries.name(self.country.code)
+
+    @property
+    def kind(self):
+        return self._meta.verbose_name.capitalize()
+
+
+class EmergencyNumber(Contact):
+    callout = models.ForeignKey(
+        UrgentHelp, on_delete=models.CASCADE, related_name="emergency_numbers"
+    )
+    country = CountryField(
+        countries=HelpCountries,
+        help_text="Where dialling it reaches the emergency services (European Union: 112).",
+    )
+    number = models.CharField(max_length=20, help_text="What to dial, e.g. “999”.")
+
+    class Meta(Contact.Meta):
+        verbose_name_plural = "emergency numbers"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["callout", "country", "number"], name="emergencynumber_once_per_country"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.number} ({self.country_name})"
+
+    @property
     def tel(self):
-        """The contact as a tel: number when it is one (digits, spaces, +, -)."""
-        if any(ch.isalpha() for ch in self.contact):
-            return ""
-        return "".join(ch for ch in self.contact if ch.isdigit() or ch == "+")
+        return dialable(self.number)
+
+
+class Helpline(Contact):
+    callout = models.ForeignKey(UrgentHelp, on_delete=models.CASCADE, related_name="helplines")
+    country = CountryField(
+        countries=HelpCountries,
+        blank=True,
+        blank_label="International",
+        help_text="Where it answers. Leave it empty for a service that helps people anywhere: "
+        "it is listed as International.",
+    )
+    name = models.CharField(max_length=100, help_text="e.g. “Samaritans”.")
+    phone = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What to call, e.g. “116 123”. A number becomes a link that dials it.",
+    )
+    text_number = models.CharField(
+        "text",
+        max_length=100,
+        blank=True,
+        help_text="Where to send a text message, if it takes them, e.g. “988”.",
+    )
+    url = models.URLField("website", blank=True)
+    hours = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="When it answers, e.g. “24 hours a day”. Leave it empty if you don't know: "
+        "nothing is shown then.",
+    )
+    description = models.CharField(
+        max_length=200, blank=True, help_text="One line about it, e.g. “Free”."
+    )
+
+    class Meta(Contact.Meta):
+        verbose_name_plural = "helplines"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(text_number="") | ~Q(url=""),
+                name="helpline_can_be_reached",
+                violation_error_message="Give a phone number, a text number or a website.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.phone or self.text_number or self.url}"
+
+    @property
+    def tel(self):
+        """The phone number as a tel: number when it is one (digits, spaces, +, -)."""
+        return dialable(self.phone)
+
+    @property
+    def sms(self):
+        return dialable(self.text_number)
+
+    @property
+    def url_label(self):
+        """The website as readers would type it: no scheme, no trailing slash."""
+        parts = urlsplit(self.url)
+        return (parts.netloc + parts.path).rstrip("/") or self.url
+
+
+def contacts_to_check(today):
+    """Emergency numbers, then helplines, never checked or not for over CHECK_EVERY_MONTHS
+    months: what the admin home and the review queue list for publishers."""
+    return [
+        *EmergencyNumber.objects.needing_check(today),
+        *Helpline.objects.needing_check(today),
+    ]
+
+
+class CardNumber(NamedTuple):
+    """One link on the urgent-help card: a number, and the countries and services it serves."""
+
+    number: str
+    href: str
+    places: str  # short country names, e.g. "UK, Ireland"
+    services: str  # helplines' names; empty for emergency numbers
+
+    @classmethod
+    def merged(cls, contacts):
+        """One link per number, in the publishers' order: rows of the same number (Samaritans
+        in the UK and in Ireland) become one, labelled with all their countries."""
+        found = {}
+        for contact in contacts:
+            if isinstance(contact, EmergencyNumber):
+                number, href, service = contact.number, f"tel:{contact.tel}", ""
+            elif contact.tel:
+                number, href, service = contact.phone, f"tel:{contact.tel}", contact.name
+            elif contact.url:
+                number, href, service = contact.url_label, contact.url, contact.name
+            else:
+                continue  # nothing to tap: the Get help now page lists it
+            places, services = found.setdefault((number, href), ([], []))
+            place = countries.short_name(contact.country.code)
+            if place not in places:
+                places.append(place)
+            if service and service not in services:
+                services.append(service)
+        return [
+            cls(number, href, ", ".join(places), " / ".join(services))
+            for (number, href), (places, services) in found.items()
+        ]
+
+
+class CountryHelp(NamedTuple):
+    """A country's (or, with code "", International) emergency numbers and helplines."""
+
+    code: str
+    name: str
+    emergency_numbers: list
+    helplines: list
+
+
+class HelpContacts(NamedTuple):
+    """The callout, every helpline and every emergency number: what `UrgentHelp.for_pages()`
+    caches for the card on every page and for the Get help now page."""
+
+    callout: UrgentHelp | None
+    helplines: list
+    emergency_numbers: list
+
+    def page_context(self):
+        """What the card on every page needs (templates/includes/urgent_help.html)."""
+        return {
+            "urgent_help": self.callout,
+            "urgent_help_emergency": CardNumber.merged(
+                n for n in self.emergency_numbers if n.shown_on_pages
+            ),
+            "urgent_help_lines": CardNumber.merged(
+                line for line in self.helplines if line.shown_on_pages
+            ),
+        }
+
+    def by_country(self):
+        """Every country listed, by name, then International (helplines for anywhere)."""
+        groups = {}
+        for number in self.emergency_numbers:
+            groups.setdefault(number.country.code, ([], []))[0].append(number)
+        for line in self.helplines:
+            groups.setdefault(line.country.code, ([], []))[1].append(line)
+        listed = [
+            CountryHelp(code, countries.name(code), numbers, lines)
+            for code, (numbers, lines) in groups.items()
+        ]
+        return sorted(listed, key=lambda group: (not group.code, group.name))

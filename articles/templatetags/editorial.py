@@ -3,6 +3,7 @@ from datetime import date
 from django import template
 
 from ..models import Article, Status, Treatment
+from ..models.urgent_help import CHECK_EVERY_MONTHS, contacts_to_check
 from ..review_schedule import REVIEW_STATES, state_filter
 
 register = template.Library()
@@ -29,3 +30,13 @@ def editorial_summary(context):
         counts["overdue"] += objects.pages().filter(state_filter("overdue", today)).count()
         counts["due_soon"] += objects.pages().filter(state_filter("due-soon", today)).count()
     return counts
+
+
+@register.simple_tag(takes_context=True)
+def urgent_help_to_check(context):
+    """For the admin index: helplines and emergency numbers not checked for over
+    CHECK_EVERY_MONTHS months (or never), for whoever may see them."""
+    user = context["request"].user
+    if not user.has_perm("articles.view_helpline"):
+        return None
+    return {"contacts": contacts_to_check(date.today()), "months": CHECK_EVERY_MONTHS}

@@ -39,6 +39,7 @@ PAGES = {
     "person": "/people/example-author/",
     "editorial-policy": "/editorial-policy/",
     "privacy": "/privacy/",
+    "help": "/help/",
     "not-found": "/no-such-page/",
 }
 DESKTOP = {"width": 1280, "height": 900}

@@ -222,8 +222,12 @@ def test_comments_are_stored_as_plain_text_and_shown_escaped(reviewer, draft):
 
 def test_comments_need_the_form_key_and_its_cookie(reviewer, draft):
     _, token = link_to(draft)
-    response = reviewer.post(review_url(token), {"text": "Example comment"})
+    response = reviewer.post(review_url(token), {"text": "Example kept comment"})
     assert response.status_code == 403
+    # Nothing is lost: the text comes back, with why it wasn't sent and a new key.
+    soup = soup_of(response)
+    assert soup.find("textarea", attrs={"name": "text"}).get_text() == "Example kept comment"
+    assert "was not sent" in soup.find(class_="form-error").get_text()
     page = soup_of(reviewer.get(review_url(token)))
     key = page.find("input", attrs={"name": "form_key"})["value"]
     # A forged form from elsewhere has neither the cookie nor the key that goes with it.
@@ -279,3 +283,52 @@ def test_the_reviewer_sets_no_session_and_readers_pages_stay_cached(reviewer, li
     assert cookie["path"] == review_url(token) and cookie["samesite"] == "Strict"
     assert cookie["httponly"]
     assert Article.objects.filter(pk=live.pk).get().status == Status.PUBLISHED
+
+
+def test_the_changes_name_no_treatment_readers_cannot_see(reviewer, live, draft):
+    from tests.support.factories import make_figure
+
+    make_figure(draft, 1)  # other lists are compared as before
+    hidden = make_treatment("example-hidden", name="Example Unreleased", status=Status.DRAFT)
+    shown = make_treatment("example-shown", name="Example Released")
+    for position, treatment in enumerate((hidden, shown), 5):
+        draft.treatment_links.create(treatment=treatment, position=position)
+    _, token = link_to(draft)
+    soup = soup_of(reviewer.get(review_url(token)))
+    assert "Example Released" in soup.find(class_="review-changes").get_text()
+    assert "Example Unreleased" not in soup.get_text()
+
+
+def test_the_ended_page_says_when(reviewer, draft):
+    _, token = link_to(draft, days=3)
+    with time_machine.travel(timezone.now() + timedelta(days=4)):
+        text = reviewer.get(review_url(token)).content.decode()
+    assert "It was valid until" in text
+
+
+def test_a_link_ends_for_good_with_its_draft(reviewer, live, draft, publisher):
+    link, token = link_to(draft, email="reviewer@example.com")
+    drafts.publish(draft, publisher)
+    drafts.start_draft(live)  # a later draft of the same page is not what they were asked
+    response = reviewer.get(review_url(token))
+    assert response.status_code == 410
+    assert "published or withdrawn" in response.content.decode()
+    link.refresh_from_db()
+    assert link.ended_at is not None and link.email == ""
+
+
+def test_a_withdrawn_draft_ends_its_links(reviewer, live, draft):
+    _, token = link_to(draft)
+    draft.delete()
+    drafts.start_draft(live)
+    assert reviewer.get(review_url(token)).status_code == 410
+
+
+def test_a_new_page_link_ends_once_published_even_if_unpublished_again(reviewer, series):
+    page = make_article(series, 2, title="Example new page", status=Status.DRAFT)
+    _, token = link_to(page)
+    page.status = Status.PUBLISHED
+    page.save()
+    page.status = Status.UNPUBLISHED
+    page.save()
+    assert reviewer.get(review_url(token)).status_code == 410

@@ -192,3 +192,18 @@ def test_a_publisher_deletes_a_page_with_links_and_feedback(publisher_client, se
     assert publisher_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Article.objects.filter(pk=page.pk).exists()
     assert not ReviewLink.objects.exists() and not ReviewComment.objects.exists()
+
+
+def test_verdicts_on_an_earlier_draft_do_not_count_for_the_next(
+    publisher_client, editor_client, live, draft, publisher
+):
+    link, _ = ReviewLink.create(draft, reviewer_name="Example Clinician")
+    comment(link, verdict=Verdict.NEEDS_CHANGES)
+    ReviewLink.objects.update(verdict=Verdict.NEEDS_CHANGES)
+    drafts.publish(draft, publisher)
+    later = start_draft(editor_client, live)
+    box = soup_of(editor_client.get(url("change", later))).find(class_="outside-review")
+    assert "needs changes" not in box.find("h2").get_text()
+    assert "went live" in box.get_text()  # still listed, as history
+    queue = publisher_client.get(reverse("admin:articles_review_queue")).content.decode()
+    assert "1 needs changes" not in queue

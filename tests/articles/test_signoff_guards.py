@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
@@ -179,3 +180,21 @@ def test_publishing_from_the_form_refuses_what_changed_after_it_was_opened(
     data = form_data(response)
     data["status"] = Status.PUBLISHED
     assert publisher_client.post(change, data).status_code == 302
+
+
+def test_the_sign_off_page_shows_the_people_it_would_put_on_the_site(
+    publisher_client, editor_client, live
+):
+    newcomer = Person.objects.create(
+        name="Example Newcomer",
+        role="Example role",
+        bio="Example bio with [a link](https://example.com/).",
+        conflicts_of_interest="Example declared interest",
+    )
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, author=newcomer.pk, status="review")
+    page = BeautifulSoup(publisher_client.get(url("signoff", draft)).content, "html.parser")
+    box = page.find(class_="people-shown").get_text(" ", strip=True)
+    assert "Author: Example Newcomer" in box and "new on the site" in box
+    for shown in ("Example role", "Example bio with a link", "Example declared interest"):
+        assert shown in box

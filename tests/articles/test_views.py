@@ -49,7 +49,9 @@ def test_every_public_page_has_the_frame(client, article_with_treatment):
         assert soup.find("a", class_="skip-link")["href"] == "#main"
         assert soup.find("main", id="main")
         assert soup.find("header") and soup.find("footer") and soup.find("nav")
-        assert "If you are in crisis or thinking about suicide" in soup.get_text()
+        card = soup.find("aside", id="site-urgent-help-callout")
+        assert card.find("a", href="/help/", string="Get help now"), url
+        assert card.find("a", href="tel:999"), url
         assert "information, not medical advice" in soup.get_text()
         assert soup.html["lang"]
 

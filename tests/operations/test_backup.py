@@ -26,6 +26,7 @@ from articles.models import (
     Article,
     ArticleReference,
     EditorialPolicy,
+    EmergencyNumber,
     Helpline,
     PageFeedback,
     Person,
@@ -105,8 +106,16 @@ def add_editorial_content(article):
     callout.save()
     Helpline.objects.filter(name="Find A Helpline").delete()
     Helpline.objects.create(
-        callout=callout, name="Example Helpline", contact="0000 000000", position=99
+        callout=callout,
+        name="Example Helpline",
+        country="AQ",
+        phone="0000 000000",
+        hours="Example hours",
+        shown_on_pages=True,
+        last_checked=date(2026, 1, 6),
+        position=99,
     )
+    EmergencyNumber.objects.create(callout=callout, country="AQ", number="000", position=99)
     # A pending update of the live page: a backup keeps it, still unpublished.
     draft = drafts.start_draft(article)
     draft.title = "Example pending draft title"
@@ -125,6 +134,7 @@ def public_paths(article):
         reverse("sitemap"),
         *(reverse("sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
         reverse("articles:search") + "?q=depression",
+        reverse("articles:help"),  # every helpline and emergency number, with its fields
         OLD_PATH,
     ]
     return paths
@@ -166,7 +176,8 @@ def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_p
     history_before, media_before = history(), files_in(media)
     assert before[article.get_absolute_url()][0] == 200
     assert before[OLD_PATH][:2] == (301, article.get_absolute_url())
-    assert b"Example edited callout" in before["/"][2]
+    assert b"Example edited callout" in before[reverse("articles:help")][2]
+    assert b'href="tel:0000000000"' in before["/"][2]  # shown on every page
     assert {UPLOAD, article.figures.get(number=4).image.name} <= set(media_before)
 
     archive = tmp_path / "example-backup.tar.gz"
@@ -185,6 +196,9 @@ def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_p
     restore(archive)
 
     assert render(client, paths) == before
+    example = Helpline.objects.get(name="Example Helpline")
+    assert (example.last_checked, example.shown_on_pages) == (date(2026, 1, 6), True)
+    assert EmergencyNumber.objects.filter(country="AQ", number="000").exists()
     draft = Article.objects.get(live_page=article)
     assert (draft.title, draft.status) == ("Example pending draft title", Status.DRAFT)
     assert [f.number for f in draft.figures.all()] == [f.number for f in article.figures.all()]
@@ -205,20 +219,25 @@ def test_restore_replaces_the_rows_migrate_made_instead_of_mixing(media, tmp_pat
     archive = tmp_path / "example-backup.tar.gz"
     with transaction.atomic():
         Helpline.objects.filter(name="Find A Helpline").delete()
-        Helpline.objects.create(callout_id=1, name="Example Helpline", contact="0000 000000")
+        Helpline.objects.create(callout_id=1, name="Example Helpline", phone="0000 000000")
+        EmergencyNumber.objects.filter(country="EU").delete()
+        EmergencyNumber.objects.create(callout_id=1, country="AQ", number="000")
         editors = Group.objects.get(name="Editors")
         editors.permissions.remove(*editors.permissions.filter(codename="delete_figure"))
         Group.objects.create(name="Example Reviewers")
         back_up(archive)
-        helplines = list(Helpline.objects.values_list("pk", "name", "contact"))
+        helplines = list(Helpline.objects.values_list("pk", "name", "phone"))
+        numbers = list(EmergencyNumber.objects.values_list("pk", "country", "number"))
         groups = {group.name: set(group.permissions.all()) for group in Group.objects.all()}
         # Back to the database exactly as `migrate` left it.
         transaction.set_rollback(True)
     assert Helpline.objects.filter(name="Find A Helpline").exists()
+    assert EmergencyNumber.objects.filter(country="EU").exists()
 
     restore(archive)
 
-    assert list(Helpline.objects.values_list("pk", "name", "contact")) == helplines
+    assert list(Helpline.objects.values_list("pk", "name", "phone")) == helplines
+    assert list(EmergencyNumber.objects.values_list("pk", "country", "number")) == numbers
     assert {group.name: set(group.permissions.all()) for group in Group.objects.all()} == groups
 
 
@@ -478,3 +497,27 @@ def test_a_restore_brings_back_people_the_policy_reviews_and_feedback(client, me
     assert rows[0][0]["bio_html"] == "<p>Example <em>bio</em>.</p>"
     assert {url: client.get(url).content for url in pages} == pages
     assert EditorialPolicy.is_public()
+
+
+def test_a_backup_from_before_helplines_had_countries_restores_them_regrouped(media, client):
+    """Its helplines are regrouped as migration 0014 regroups a database's."""
+    old = Path(__file__).parents[1] / "support" / "data" / "backup-before-source-rename.tar.gz"
+
+    restore(old)
+
+    numbers = EmergencyNumber.objects.order_by("position", "id")
+    assert [(n.country.code, n.number, n.last_checked) for n in numbers] == [
+        ("GB", "999", None),
+        ("EU", "112", None),
+        ("US", "911", None),
+        ("CA", "911", None),
+    ]
+    lines = Helpline.objects.order_by("position", "id")
+    assert [(line.country.code, line.name, line.phone, line.hours) for line in lines] == [
+        ("GB", "Samaritans", "116 123", "24 hours a day"),
+        ("IE", "Samaritans", "116 123", "24 hours a day"),
+        ("US", "988 Suicide & Crisis Lifeline", "988", "24 hours a day"),
+        ("CA", "9-8-8 Suicide Crisis Helpline", "988", "24 hours a day"),
+        ("", "Find A Helpline", "", ""),
+    ]
+    assert 'href="tel:116123"' in client.get(reverse("articles:help") + "?country=IE").text

@@ -93,9 +93,9 @@ def test_every_change_shows_at_once(client, site, series, change):
         from articles.models import UrgentHelp
 
         callout = UrgentHelp.objects.get()
-        callout.text = "Example changed callout."
+        callout.title = "Example changed callout"
         callout.save()
-        assert b"Example changed callout." in client.get(url).content
+        assert b"Example changed callout" in client.get(url).content
 
 
 def test_publishing_a_draft_shows_at_once(client, series):

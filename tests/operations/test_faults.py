@@ -59,7 +59,9 @@ def test_database_down_gives_a_friendly_503_with_urgent_help(reader, seeded):
     assert "Traceback" not in text
 
 
-def test_urgent_help_shows_even_with_nothing_cached(reader, seeded):
+def test_urgent_help_shows_even_with_nothing_cached(reader, seeded, monkeypatch):
+    # Nor kept by this process from an earlier test.
+    monkeypatch.setattr(UrgentHelp, "last_seen", None)
     with database_down():
         response = reader.get("/")
     assert response.status_code == 503

@@ -13,6 +13,7 @@ from articles.models import (
     ArticleReference,
     ArticleTreatment,
     EditorialPolicy,
+    EmergencyNumber,
     Figure,
     Helpline,
     Person,
@@ -29,7 +30,7 @@ from tests.support.factories import add_treatments, make_article, make_figure, m
 
 EVERY_MODEL = (
     Series, Article, Treatment, Source, Person, Figure, ArticleTreatment, ArticleReference,
-    TreatmentReference, UrgentHelp, Helpline, EditorialPolicy,
+    TreatmentReference, UrgentHelp, Helpline, EmergencyNumber, EditorialPolicy,
 )  # fmt: skip
 SEED_SLUG = "what-is-treatment-resistant-depression"
 DRAFT = "articles/curing-depression/002-example-draft.md"
@@ -81,7 +82,7 @@ def wipe_content():
 
 
 def public_pages(client):
-    paths = [reverse("articles:home"), reverse("articles:treatment_list")]
+    paths = [reverse("articles:home"), reverse("articles:treatment_list"), reverse("articles:help")]
     for model in (Article, Treatment):
         paths += [page.get_absolute_url() for page in model.objects.published()]
     responses = {path: client.get(path) for path in paths}
@@ -155,7 +156,20 @@ def make_content():
     callout = UrgentHelp.objects.get()
     callout.title = "Example title: need help now?"
     callout.save()
-    Helpline.objects.create(callout=callout, name="Example Helpline", contact="0000", position=99)
+    Helpline.objects.create(
+        callout=callout,
+        name="Example Helpline",
+        country="AQ",
+        phone="0000",
+        text_number="000 000",
+        url="https://example.org/helpline",
+        hours="Example hours",
+        description="Example description",
+        shown_on_pages=True,
+        last_checked=date(2026, 1, 2),
+        position=99,
+    )
+    EmergencyNumber.objects.create(callout=callout, country="AQ", number="000 000", position=99)
     EditorialPolicy.objects.create(
         title="Example policy title",
         text="## Example heading\r\n\r\nExample policy text.\r\n",

@@ -149,7 +149,9 @@ def documents():
         yield writing.draft_document(draft)
     callout = UrgentHelp.objects.filter(pk=1).first()
     if callout is not None:
-        yield writing.urgent_help_document(callout, callout.helplines.all())
+        yield writing.urgent_help_document(
+            callout, callout.helplines.all(), callout.emergency_numbers.all()
+        )
     for person in Person.objects.select_related("user").order_by("pk"):
         yield writing.person_document(person)
     policy = EditorialPolicy.objects.filter(pk=1).first()

@@ -27,17 +27,37 @@ class Command(BaseCommand):
             "whose file says so. Without it, changes to what readers see wait for a "
             "publisher's sign-off in the admin.",
         )
+        parser.add_argument(
+            "--safe-messaging-read",
+            metavar="NAME",
+            default="",
+            help="With --publish: you read the safe-messaging notes of the pages it publishes "
+            "(listed when it refuses without this), as a publisher ticks a box in the admin. "
+            "Your name is kept in the history.",
+        )
 
-    def handle(self, directory, publish=False, **options):
+    def handle(self, directory, publish=False, safe_messaging_read="", **options):
         root = Path(directory)
         if not root.is_dir():
             raise CommandError(f"{root} is not a directory.")
         try:
             documents = read_directory(root)
-            importer = Importer(root, documents, warn=self.stderr.write, publish=publish)
+            importer = Importer(
+                root,
+                documents,
+                warn=self.stderr.write,
+                publish=publish,
+                safe_messaging_read=safe_messaging_read.strip(),
+            )
             with transaction.atomic(), reversion.create_revision():
-                reversion.set_comment(f"Imported from Markdown files ({root.name}).")
+                comment = f"Imported from Markdown files ({root.name})."
+                reversion.set_comment(comment)
                 importer.run()
+                if count := importer.safe_messaging_flags:
+                    reversion.set_comment(
+                        f"{comment} Safe-messaging notes read by {importer.safe_messaging_read} "
+                        f"({count} flag{'' if count == 1 else 's'})."
+                    )
         except ImportRefused as refused:
             raise CommandError(str(refused)) from None
         counts = importer.counts

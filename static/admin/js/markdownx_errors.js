@@ -1,7 +1,9 @@
 /* markdownx reports a refused image upload only in the console, and types "Invalid response"
    into the editor. Show the server's reason under the editor instead and keep the text as it
    was, so an editor sees what went wrong and loses nothing. Also make the scrolling preview
-   reachable by keyboard. */
+   reachable by keyboard, and show the preview's safe-messaging notes (a block the server
+   appends to it, articles/admin/editor_endpoints.py) between the editor and the preview, where
+   they stay in view while the editor types. */
 (function () {
   "use strict";
 
@@ -35,6 +37,28 @@
     note.textContent = messages.join(" ");
   }
 
+  function showSafeMessaging(container, editor, preview) {
+    var block = preview.querySelector(".safe-messaging-preview");
+    var box = container.querySelector(".safe-messaging-live");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "safe-messaging-live";
+      box.id = editor.id + "-safe-messaging";
+      // Announced politely when the notes change, not on every keystroke.
+      box.setAttribute("role", "status");
+      preview.insertAdjacentElement("beforebegin", box);
+      editor.setAttribute("aria-describedby",
+        ((editor.getAttribute("aria-describedby") || "") + " " + box.id).trim());
+    }
+    var text = block ? block.textContent : "";
+    if (box.textContent === text) {
+      if (block) { block.remove(); }
+      return;
+    }
+    box.replaceChildren();
+    if (block) { box.appendChild(block); }
+  }
+
   function watch(container) {
     var editor = container.querySelector("textarea");
     var preview = container.querySelector(".markdownx-preview");
@@ -55,6 +79,11 @@
         editor.setSelectionRange(start, end);
         editor.style.opacity = "1";
       }, 0);
+    }
+    if (preview) {
+      container.addEventListener("markdownx.update", function () {
+        showSafeMessaging(container, editor, preview);
+      });
     }
     container.addEventListener("markdownx.fileUploadError", onError);
     container.addEventListener("fileUploadError", onError);
