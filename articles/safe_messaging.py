@@ -307,13 +307,24 @@ def _host_matches(host, sites):
     return any(host == site or host.endswith("." + site) for site in sites)
 
 
+# In words, telling the reader whom to contact: "call your local emergency number", "ring a
+# crisis line", "contact your crisis team". A verb of contacting comes first, in the same
+# sentence: "there is no helpline" is not a route to help.
+HELP_INSTRUCTION_RE = re.compile(
+    r"\b(?:call|phone|ring|text|dial|contact|go to)\b[^.!?\n]{0,40}?"
+    r"\b(?:emergency (?:number|services|department)|crisis (?:line|team)|helpline|A&E)\b",
+    re.IGNORECASE,
+)
+
+
 def routes_to_help(text, html, *, help_paths=(HELP_PATH,), helplines=()):
     """Whether a text gives a route to help: in its HTML, a link to the site's help page (a
     relative link such as `/help/`), a `tel:` link, or a link (or email address) at a helpline
     site (HELPLINE_SITES, or a helpline's own site); in its words, a helpline number
     (HELPLINE_NUMBERS, or a helpline's own), where a short number such as 999 counts only
-    right after "call", "text", "dial" and the like. `helplines`: (number, web address) pairs,
-    such as the urgent-help callout's."""
+    right after "call", "text", "dial" and the like; or words telling the reader to contact
+    emergency services, a crisis line or a helpline (HELP_INSTRUCTION_RE). `helplines`: (number,
+    web address) pairs, such as the urgent-help callout's."""
     help_paths = {path.rstrip("/") for path in help_paths}
     sites = list(HELPLINE_SITES) + [urlsplit(url).hostname for _, url in helplines if url]
     sites = [site.lower().removeprefix("www.") for site in sites if site]
@@ -330,6 +341,8 @@ def routes_to_help(text, html, *, help_paths=(HELP_PATH,), helplines=()):
             return True
         if url.scheme in ("http", "https") and _host_matches(url.hostname, sites):
             return True
+    if HELP_INSTRUCTION_RE.search(text or ""):
+        return True
     numbers = [*HELPLINE_NUMBERS, *(number for number, _ in helplines)]
     numbers = [number for number in numbers if len(re.sub(r"\D", "", number)) >= 3]
     return any(re.search(_number_re(number), text, re.IGNORECASE) for number in numbers)

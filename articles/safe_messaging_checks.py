@@ -2,9 +2,7 @@
 as it will be published, or text typed in the editor, with the site's help page and the
 urgent-help callout's helplines counting as routes to help."""
 
-from contextlib import suppress
-
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from . import markdown, safe_messaging
 from .models import UrgentHelp
@@ -14,11 +12,7 @@ PLAIN_FIELDS = ("title", "name", "summary")
 
 
 def help_paths():
-    paths = {safe_messaging.HELP_PATH}
-    # Until the help page is routed, its documented address stands.
-    with suppress(NoReverseMatch):
-        paths.add(reverse("articles:help"))
-    return tuple(paths)
+    return (reverse("articles:help"),)
 
 
 def helplines():

@@ -183,6 +183,12 @@ def test_flags_come_in_reading_order_within_a_text():
         ("Text SHOUT to 85258.", ""),
         ("In the US, call or text 988.", ""),
         ("In an emergency, dial 999.", ""),
+        # The urgent-help callout's own words, shown beside the numbers on /help/.
+        (
+            "If you are thinking about suicide, call your local emergency number or a crisis line.",
+            "",
+        ),
+        ("Go to A&E, or contact your crisis team.", ""),
     ],
 )
 def test_routes_to_help(text, html):
@@ -199,6 +205,8 @@ def test_routes_to_help(text, html):
         ("Samaritans can help.", ""),  # a name without a number or link
         ("In a study of 988 patients, 999 got better.", ""),  # short numbers need "call"
         ("Trial 1161234 enrolled people.", ""),  # a number inside a longer one
+        ("There is no helpline for this.", ""),  # naming one is not telling whom to contact
+        ("Call it what you like. The emergency number changed.", ""),  # not one sentence
     ],
 )
 def test_what_is_not_a_route_to_help(text, html):
