@@ -61,7 +61,7 @@ def test_the_page_prints_its_address_review_dates_and_sources(printed):
 
 
 def test_links_print_their_addresses(printed):
-    internal = [link for link in on_paper(printed, ".article-body a[href^='/']")]
+    internal = on_paper(printed, ".article-body a[href^='/']")
     assert any("/treatments/" in link["after"] for link in internal)
     external = on_paper(printed, ".article-body a[href^='http']")
     assert any("https://example.org/s" in link["after"] for link in external)
