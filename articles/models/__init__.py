@@ -9,10 +9,10 @@ from .content import (
     figure_upload_to,
 )
 from .feedback import PageFeedback
+from .glossary import Term, TermQuerySet
+from .people import Person, PersonQuerySet
 from .policy import EditorialPolicy
 from .publishing import (
-    Person,
-    PersonQuerySet,
     Publishable,
     PublishableQuerySet,
     Status,
@@ -44,6 +44,8 @@ __all__ = [
     "Source",
     "Series",
     "Status",
+    "Term",
+    "TermQuerySet",
     "Treatment",
     "TreatmentReference",
     "UrgentHelp",
