@@ -17,8 +17,10 @@ Change the lists here; the README documents them.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
+
+from .typed_text import clean_typed
 
 # Readers' feedback, and what counts as a page "mentioning" suicide or self-harm.
 SELF_HARM_TERMS = (
@@ -29,21 +31,39 @@ SELF_HARM_TERMS = (
     "kill myself",
     "killing myself",
     "killed myself",
+    "kill himself",
+    "kill herself",
+    "kill themselves",
     "killed himself",
     "killed herself",
     "killed themselves",
     "end my life",
     "ending my life",
+    "ended my life",
+    "end his life",
+    "end her life",
+    "end their life",
+    "ended his life",
+    "ended her life",
+    "ended their life",
     "take my own life",
     "took his own life",
     "took her own life",
     "took their own life",
+    "took his life",
+    "took her life",
+    "took their life",
     "want to die",
+    "wants to die",
+    "wanted to die",
     "better off dead",
     "self harm",
     "self harmed",
     "self harming",
     "self injury",
+    "self injure",
+    "self injured",
+    "self injuring",
     "harm myself",
     "hurt myself",
     "hurting myself",
@@ -331,13 +351,18 @@ def routes_to_help(text, html, *, help_paths=(HELP_PATH,), helplines=()):
     for href in HREF_RE.findall(html or ""):
         href = href.strip()
         if href.lower().startswith("tel:"):
-            return True
+            if len(re.sub(r"\D", "", href)) >= 3:  # a number someone can call, not "tel:0"
+                return True
+            continue
         if href.lower().startswith("mailto:"):
             if _host_matches(href.rpartition("@")[2].split("?")[0], sites):
                 return True
             continue
         url = urlsplit(href)
+        # The help page: by its path, or by an absolute address in `help_paths` (the site's).
         if not url.scheme and not url.netloc and url.path.rstrip("/") in help_paths:
+            return True
+        if url.scheme in ("http", "https") and href.split("#")[0].rstrip("/") in help_paths:
             return True
         if url.scheme in ("http", "https") and _host_matches(url.hostname, sites):
             return True
@@ -370,7 +395,8 @@ def check(texts, *, help_paths=(HELP_PATH,), helplines=()):
     self-harm (SELF_HARM_TERMS) while none of the page's own Markdown (the Texts with `html`)
     gives a route to help (`routes_to_help`), one flag for that. Each flag is a prompt for a
     human, not a verdict."""
-    texts = [item for item in texts if item.text]
+    # Hidden characters (soft hyphens, zero-width spaces: often pasted in) hide no phrase.
+    texts = [replace(item, text=clean_typed(item.text)) for item in texts if item.text]
     flags = [
         flag for item in texts for _, flag in sorted(_rule_flags(item), key=lambda found: found[0])
     ]

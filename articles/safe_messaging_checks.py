@@ -2,6 +2,7 @@
 as it will be published, or text typed in the editor, with the site's help page and the
 urgent-help callout's helplines counting as routes to help."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from . import markdown, safe_messaging
@@ -12,7 +13,9 @@ PLAIN_FIELDS = ("title", "name", "summary")
 
 
 def help_paths():
-    return (reverse("articles:help"),)
+    """The help page by its path, and by its full address on this site."""
+    path = reverse("articles:help")
+    return (path, *(f"{scheme}://{settings.SITE_DOMAIN}{path}" for scheme in ("https", "http")))
 
 
 def helplines():
@@ -37,10 +40,24 @@ def check_texts(texts):
     return safe_messaging.check(texts, help_paths=help_paths(), helplines=helplines())
 
 
-def page_flags(page):
+def figure_texts(figures):
+    """A page's figures as readers meet them: each one's alt text and caption. `figures`: Figure
+    rows, or their values as dicts (a form's)."""
+    texts = []
+    for figure in figures:
+        values = figure if isinstance(figure, dict) else vars(figure)
+        number = values.get("number", "")
+        for name, label in (("alt_text", "alt text"), ("caption", "caption")):
+            if values.get(name):
+                texts.append(safe_messaging.Text(f"Figure {number} {label}", values[name]))
+    return texts
+
+
+def page_flags(page, figures=None):
     """The flags for an article or treatment as it is in memory (saved or not): its title or
-    name and summary, and all of its Markdown (`Publishable.markdown_text()`'s fields). A draft
-    is checked as the page it would publish."""
+    name and summary, all of its Markdown (`Publishable.markdown_text()`'s fields), and its
+    figures' alt text and captions (`figures`, else those saved). A draft is checked as the page
+    it would publish."""
     meta = page._meta
     texts = [
         safe_messaging.Text(meta.get_field(name).verbose_name.capitalize(), getattr(page, name))
@@ -51,4 +68,6 @@ def page_flags(page):
         markdown_text(meta.get_field(name).verbose_name.capitalize(), getattr(page, name))
         for name in page.markdown_fields
     ]
-    return check_texts(texts)
+    if figures is None:
+        figures = page.figures.all() if page.pk and hasattr(page, "figures") else ()
+    return check_texts(texts + figure_texts(figures))

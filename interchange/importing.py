@@ -7,29 +7,21 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles import drafts, markdown, public_use
+from articles import drafts, public_use
 from articles.models import (
     Article,
     EditorialPolicy,
-    EmergencyNumber,
-    Helpline,
     Series,
     Source,
     Status,
     Treatment,
     UrgentHelp,
 )
-from articles.safe_messaging_checks import page_flags
 
 from . import images
 from .about_pages import AboutPagesImport
-from .file_format import (
-    EMERGENCY_NUMBER_KEYS,
-    HELPLINE_KEYS,
-    SOURCE_FIELDS,
-    ImportRefused,
-    Problem,
-)
+from .file_format import SOURCE_FIELDS, Problem
+from .page_checks import PageChecksImport
 from .page_lists import PageListsImport
 from .reading import KINDS, Document
 from .saving import (
@@ -40,6 +32,7 @@ from .saving import (
     restore_timestamps,
     save_checked,
 )
+from .urgent_help_import import UrgentHelpImport
 
 
 @dataclass
@@ -55,7 +48,7 @@ class Page:
     left_alone: bool = False
 
 
-class Importer(AboutPagesImport, PageListsImport):
+class Importer(AboutPagesImport, PageListsImport, PageChecksImport, UrgentHelpImport):
     """Saves what was read: people and series, then pages (matched by slug, keeping their ids),
     then the pages' lists, then checks every page as the admin would, then the urgent-help
     callout and the editorial policy. A file is the whole page: what it leaves out is reset.
@@ -167,35 +160,6 @@ class Importer(AboutPagesImport, PageListsImport):
             if with_id:
                 reset_sequences(Treatment, Article)
         return [pages[index] for index in range(len(docs))]
-
-    def check_safe_messaging(self, pages):
-        """With `publish`, a page the import publishes or changes while published, and that has
-        safe-messaging flags (articles.safe_messaging), is refused, listing them, unless the
-        operator read them (`safe_messaging_read`, their name, kept in the history); then the
-        flags are listed in the output. As with the review dates, a restore (pages new to an
-        empty site keeping their files' status, without `publish`) is not checked: it puts back
-        what was signed off before."""
-        if not self.publish:
-            return
-        found = [
-            (page.doc.path, flags)
-            for page in pages
-            if page.changed and not page.obj.live_page_id and page.obj.status == Status.PUBLISHED
-            if (flags := page_flags(page.obj))
-        ]
-        if not found:
-            return
-        listing = "\n".join(
-            f"{path}:" + "".join(f"\n  - {flag}" for flag in flags) for path, flags in found
-        )
-        if not self.safe_messaging_read:
-            raise ImportRefused(
-                "These pages would be published with safe-messaging notes, for a person to read "
-                f"first:\n{listing}\nRead them, then import again with --safe-messaging-read "
-                '"Your Name" (kept in the history), or change the text.\nNothing was imported.'
-            )
-        self.safe_messaging_flags = sum(len(flags) for _, flags in found)
-        self.warn(f"Safe-messaging notes read by {self.safe_messaging_read}:\n{listing}")
 
     def count(self, created, changed):
         self.counts["created" if created else "changed" if changed else "unchanged"] += 1
@@ -358,74 +322,3 @@ class Importer(AboutPagesImport, PageListsImport):
                 reference.save()
             self.sources[key] = reference
         return self.sources[key]
-
-    def validate(self, page):
-        obj = page.obj
-        # Publishing refuses a page whose clinical review is overdue. A file that publishes a
-        # page this site has unpublished is publishing it, so the rule applies, judged against
-        # the status before the import (the page is already saved). A page new to
-        # this site is being restored, not published: it keeps its file's status, as a restore
-        # must not depend on today's date, and the only way to pass the rule would be to
-        # falsify the review dates.
-        errors = {}
-        try:
-            obj.full_clean()
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-        if overdue := obj.overdue_error(previous_status=page.status_before):
-            errors.setdefault("status", []).append(overdue)
-        if errors:
-            raise ValidationError(errors)
-        # The admin's rules for the lists (articles/admin/content.py), for the same reasons.
-        listed = {link.reference_id for link in obj.source_links.all()}
-        if names := markdown.missing_citations(obj.markdown_text(), listed):
-            raise Problem(f"the text cites {names}, but sources does not list it")
-        if isinstance(obj, Article):
-            numbers = {figure.number for figure in obj.figures.all()}
-            if names := markdown.missing_figures(obj.body, numbers):
-                raise Problem(f"the body places {names}, but figures has no such number")
-
-    def import_contacts(self, callout, created, model, keys, rows, label):
-        """The callout's emergency numbers or helplines become the file's, in its order, if
-        they differ: readers see them, so only with `publish` (or into a new callout)."""
-        wanted = [tuple(row[key] for key in keys) for row in rows]
-        current = list(model.objects.filter(callout=callout))
-        as_saved = [
-            tuple(c.country.code if key == "country" else getattr(c, key) for key in keys)
-            for c in current
-        ]
-        if as_saved == wanted:
-            return False
-        if not created:
-            self.needs_sign_off(f"the urgent-help {label}s")
-        for contact in current:
-            contact.delete()  # one by one: delete() clears the callout's cache
-        for position, row in enumerate(wanted, 1):
-            contact = model(callout=callout, position=position, **dict(zip(keys, row, strict=True)))
-            try:
-                contact.full_clean()
-            except ValidationError as error:
-                raise Problem(f"{label} {position}: {describe(error)}") from None
-            contact.save()
-        return True
-
-    def import_urgent_help(self, doc):
-        data = doc.data
-        callout = UrgentHelp.objects.filter(pk=1).first()
-        created = callout is None
-        callout = callout or UrgentHelp(pk=1)
-        changed = assign(callout, {"title": data["title"], "text": data["text"]}) or created
-        if changed and not created:
-            self.needs_sign_off("the urgent-help callout")
-        if changed:
-            callout.full_clean()
-            callout.save()
-        lists = (
-            (EmergencyNumber, EMERGENCY_NUMBER_KEYS, data["emergency_numbers"], "emergency number"),
-            (Helpline, HELPLINE_KEYS, data["helplines"], "helpline"),
-        )
-        for model, keys, rows, label in lists:
-            changed = self.import_contacts(callout, created, model, keys, rows, label) or changed
-        if created:
-            restore_timestamps(callout, data, keys=("updated",))
-        self.count(created, changed)

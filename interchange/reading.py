@@ -1,14 +1,10 @@
 """Files to content: each file read and checked into plain values, before anything is saved."""
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
-
-import yaml
-from django.utils import timezone
 
 from articles.models import Status
 
+from .cross_file_checks import cross_file_problems
 from .file_format import (
     ARTICLE_KEYS,
     ARTICLES_DIR,
@@ -22,12 +18,10 @@ from .file_format import (
     HELPLINE_KEYS,
     OLD_HELPLINE_KEYS,
     PEOPLE_DIR,
-    PERSON_KEYS,
     PERSON_PAGE_KEYS,
     SERIES_DIR,
     SERIES_KEYS,
     SOURCE_KEYS,
-    TIMESTAMP_KEYS,
     TREATMENT_KEYS,
     TREATMENTS_DIR,
     URGENT_HELP_FILE,
@@ -36,124 +30,7 @@ from .file_format import (
     Problem,
     check_image_name,
 )
-
-OPENING_RE = re.compile(r"---\r?\n")
-# With re.M, ^ matches only after "\n": a "---" inside a YAML value is always indented.
-CLOSING_RE = re.compile(r"^---\r?$\n?", re.M)
-
-
-def split(text):
-    """(front matter as a dict, body) of a file's text."""
-    text = text.removeprefix("\ufeff")  # left by some Windows editors
-    opening = OPENING_RE.match(text)
-    if not opening:
-        raise Problem("a file starts with a line “---”, the front matter, then another “---”")
-    closing = CLOSING_RE.search(text, opening.end())
-    if not closing:
-        raise Problem("the front matter has no closing “---” line")
-    try:
-        front_matter = yaml.safe_load(text[opening.end() : closing.start()])
-    except yaml.MarkedYAMLError as error:
-        line = error.problem_mark.line + 2 if error.problem_mark else "?"
-        raise Problem(f"invalid YAML in the front matter, line {line}: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise Problem(f"invalid YAML in the front matter: {error}") from None
-    if front_matter is None:
-        front_matter = {}
-    if not isinstance(front_matter, dict):
-        raise Problem("the front matter must be keys with values, such as “title: …”")
-    return front_matter, text[closing.end() :]
-
-
-class Reader:
-    """A front-matter mapping read key by key into Python values; messages name the key."""
-
-    def __init__(self, data, keys, required, where=""):
-        self.where = where
-        if not isinstance(data, dict):
-            raise Problem(f"{where.rstrip('.') or 'the front matter'} must be keys with values")
-        unknown = [str(key) for key in data if key not in keys]
-        if unknown:
-            raise Problem(
-                f"unknown key {', '.join(self.name(key) for key in unknown)} "
-                f"(the keys are: {', '.join(keys)})"
-            )
-        missing = [key for key in required if data.get(key) is None]
-        if missing:
-            raise Problem(f"missing {', '.join(self.name(key) for key in missing)}")
-        self.data = data
-
-    def name(self, key):
-        return f"{self.where}{key}"
-
-    def text(self, key):
-        value = self.data.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise Problem(f"{self.name(key)} must be text (put it in quotes)")
-        return value
-
-    def integer(self, key, default=None):
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Problem(f"{self.name(key)} must be a whole number")
-        return value
-
-    def boolean(self, key, default=False):
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise Problem(f"{self.name(key)} must be true or false")
-        return value
-
-    def day(self, key):
-        value = self.data.get(key)
-        if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise Problem(f"{self.name(key)} must be a date such as 2026-01-31") from None
-
-    def moment(self, key):
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            try:
-                value = datetime.fromisoformat(value)
-            except ValueError:
-                value = None
-        if not isinstance(value, datetime):
-            raise Problem(f"{self.name(key)} must be a time such as 2026-01-31T09:00:00+00:00")
-        return value if timezone.is_aware(value) else timezone.make_aware(value)
-
-    def items(self, key):
-        value = self.data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise Problem(f"{self.name(key)} must be a list (lines starting with “- ”)")
-        return value
-
-    def person(self, key):
-        value = self.data.get(key)
-        if value is None:
-            return None
-        person = Reader(value, PERSON_KEYS, ("name",), f"{self.name(key)}.")
-        return {
-            "name": person.text("name"),
-            "credentials": person.text("credentials"),
-            "user": person.text("user") or None,
-            "slug": person.text("slug") or None,
-        }
-
-    def timestamps(self):
-        return {key: self.moment(key) for key in TIMESTAMP_KEYS}
+from .front_matter import Reader, split
 
 
 def read_source(value, where):
@@ -354,58 +231,3 @@ def read_directory(root):
             "editorial-policy.md."
         )
     return documents
-
-
-def people_named(doc):
-    """The people a file describes: a person's own file, or a page's author and reviewer."""
-    if doc.kind == "person":
-        return [doc.data]
-    return [person for person in (doc.data.get("author"), doc.data.get("reviewer")) if person]
-
-
-def cross_file_problems(documents):
-    """What no single file shows: a slug or id in two files, a shared source or person
-    described two ways, or an entry listed twice in one file."""
-    problems, first_seen, references, users = [], {}, {}, {}
-    people_files = {doc.data["slug"]: doc for doc in documents if doc.kind == "person"}
-    for doc in documents:
-        data = doc.data
-        claims = [("slug", data.get("slug")), ("id", data.get("id"))]
-        for key, value in claims:
-            if value is not None:
-                first = first_seen.setdefault((doc.kind, key, value), doc.path)
-                if first != doc.path:
-                    problems.append(f"{doc.path}: {key} {value} is also used by {first}")
-        for key, listed in (
-            ("sources", [source["id"] for source in data.get("sources", ()) if source["id"]]),
-            ("treatments", data.get("treatments", [])),
-            ("figures", [figure["number"] for figure in data.get("figures", ())]),
-        ):
-            twice = sorted({str(item) for item in listed if listed.count(item) > 1})
-            if twice:
-                problems.append(f"{doc.path}: {key} lists {', '.join(twice)} more than once")
-        for source in data.get("sources", ()):
-            if source["id"] is not None:
-                path, described = references.setdefault(source["id"], (doc.path, source))
-                if described != source:
-                    problems.append(
-                        f"{doc.path}: source {source['id']} differs from the same source in "
-                        f"{path}; every file listing a source must describe it the same way"
-                    )
-        for person in people_named(doc):
-            key = (person["name"], person["credentials"])
-            own = people_files.get(person["slug"]) if doc.kind != "person" else None
-            if own and (own.data["name"], own.data["credentials"]) != key:
-                problems.append(
-                    f"{doc.path}: {person['name']} ({person['slug']}) is named "
-                    f"“{own.data['name']}”, credentials “{own.data['credentials']}”, in "
-                    f"{own.path}; a page names a person as their own file does"
-                )
-            if person["user"]:
-                path, user = users.setdefault(key, (doc.path, person["user"]))
-                if user != person["user"]:
-                    problems.append(
-                        f"{doc.path}: {person['name']} has user {person['user']} here but "
-                        f"{user} in {path}"
-                    )
-    return problems

@@ -160,6 +160,8 @@ class PublishingForm(EditorialForm):
             and self.instance.status != Status.PUBLISHED
         ):
             self.safe_messaging_flags = safe_messaging_notes.submitted_flags(self, cleaned)
+            # For the figures' formset, checked after this form: their text is published too.
+            self.instance._publishing_unread = not cleaned.get("safe_messaging_read")
             if self.safe_messaging_flags and not cleaned.get("safe_messaging_read"):
                 self.add_error(None, safe_messaging_notes.refusal(self.safe_messaging_flags))
                 self.add_error("safe_messaging_read", "Tick this to publish it with its notes.")
@@ -318,7 +320,10 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
         super().save_model(request, obj, form, change)
         if form.safe_messaging_flags and form.cleaned_data.get("safe_messaging_read"):
             note = safe_messaging_notes.read_note(request.user, form.safe_messaging_flags)
-            request._revision_note = f"{request._revision_note} {note}".strip()
+            typed = request._revision_note.strip()
+            if typed and typed[-1] not in ".!?":
+                typed += "."  # the editor's note and this one, as two sentences
+            request._revision_note = f"{typed} {note}".strip()
 
     def readable_html(self, obj):
         raise NotImplementedError

@@ -19,6 +19,8 @@ from ..models import (
     Treatment,
     TreatmentReference,
 )
+from ..safe_messaging_checks import page_flags
+from . import safe_messaging_notes
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
 from .review import PreviewMixin, review_queue_view
@@ -161,6 +163,14 @@ class FigureInlineFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data.get("number") and not form.cleaned_data.get("DELETE")
         }
         # self.instance already carries the body from the article form being saved.
+        if getattr(self.instance, "_publishing_unread", False):
+            rows = [
+                form.cleaned_data
+                for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            ]
+            if flags := page_flags(self.instance, figures=rows):
+                raise forms.ValidationError(safe_messaging_notes.refusal(flags))
         if names := markdown.missing_figures(self.instance.body, kept):
             raise forms.ValidationError(
                 f"The body places {names}, but there is no figure with that number. Add the "

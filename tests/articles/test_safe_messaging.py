@@ -296,3 +296,37 @@ def test_a_page_is_checked_as_it_is_in_memory(seeded):
     assert [(flag.point, flag.where) for flag in flags] == [(LANGUAGE, "Summary")]
     seeded.refresh_from_db()
     assert page_flags(seeded) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He tried to kill himself last year.",
+        "She ended her life in 2019.",
+        "She took her life.",
+        "He wanted to die.",
+        "She wants to die.",
+        "Some people self-injure.",
+        "Example: sui\u00adcide is discussed here.",  # a soft hyphen hides no word
+        "Example: sui\u200bcide is discussed here.",  # nor a zero-width space
+    ],
+)
+def test_more_ways_of_saying_it_need_a_route_to_help(text):
+    flags = safe_messaging.check([safe_messaging.Text("Body", text, "<p>x</p>")])
+    assert [flag.point for flag in flags] == [safe_messaging.HELP]
+
+
+def test_a_hidden_character_does_not_hide_a_phrase():
+    flags = safe_messaging.check(
+        [safe_messaging.Text("Body", "They com\u00admit suicide.", '<a href="/help/">help</a>')]
+    )
+    assert any(flag.point == safe_messaging.LANGUAGE for flag in flags)
+
+
+def test_a_tel_link_needs_a_number_and_the_help_page_counts_by_its_full_address():
+    assert not routes_to_help("", '<a href="tel:0">x</a>')
+    full = ("/help/", "https://example.org/help/")
+    assert routes_to_help("", '<a href="https://example.org/help/#gb">help</a>', help_paths=full)
+    assert not routes_to_help(
+        "", '<a href="https://elsewhere.example/help/">x</a>', help_paths=full
+    )

@@ -142,7 +142,7 @@ def test_publishing_from_the_form_with_the_tick_names_the_publisher(publisher_cl
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
     assert comment_of(article) == (
-        "Example note Safe-messaging notes read by Example Publisher (2 flags)."
+        "Example note. Safe-messaging notes read by Example Publisher (2 flags)."
     )
 
 
@@ -322,3 +322,51 @@ def test_the_preview_block_is_escaped_text_without_script_or_style(editor_client
     assert "<script" not in html
     assert "style=" not in block and "<style" not in block and "onclick" not in block
     assert "&quot;quoted&quot;" in block or "“He <mark>" in block
+
+
+# Figures are part of the page
+
+
+def test_a_figures_alt_text_and_caption_are_checked_at_sign_off(
+    publisher_client, editor_client, live
+):
+    from tests.support.factories import make_figure
+
+    draft = start_draft(editor_client, live)
+    make_figure(draft, 1, alt_text="Example alt text", caption="Example: he committed suicide.")
+    response = publisher_client.get(url("signoff", draft))
+    assert any("Figure 1 caption" in note for note in notes(response))
+    assert sign_off(publisher_client, draft).status_code == 200  # refused without the tick
+    assert Article.objects.filter(live_page=live).exists()
+
+
+def test_figures_added_while_publishing_from_the_form_are_checked(publisher_client, series):
+    page = make_article(series, 2, slug="example-figure-page", status=Status.DRAFT)
+    data = form_data(publisher_client.get(url("change", page)))
+    data.update(
+        {
+            "status": Status.PUBLISHED,
+            "figures-TOTAL_FORMS": "1",
+            "figures-0-number": "1",
+            "figures-0-alt_text": "Example alt text about a noose",
+            "figures-0-caption": "",
+        }
+    )
+    response = publisher_client.post(url("change", page), data)
+    assert response.status_code == 200
+    assert "safe-messaging notes" in " ".join(form_errors(response))
+    page.refresh_from_db()
+    assert page.status == Status.DRAFT
+
+
+def test_the_change_note_and_the_read_note_are_two_sentences(publisher_client, series):
+    page = make_article(series, 2, slug="example-noted", body=FLAGGED_BODY, status=Status.DRAFT)
+    response = change(
+        publisher_client,
+        page,
+        status=Status.PUBLISHED,
+        safe_messaging_read="on",
+        revision_note="Example first",
+    )
+    assert response.status_code == 302, form_errors(response)
+    assert comment_of(page).startswith("Example first. Safe-messaging notes read by")

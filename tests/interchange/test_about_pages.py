@@ -9,7 +9,7 @@ from django.test import Client
 
 from articles.models import Article, EditorialPolicy, Person
 from interchange import file_format as files
-from interchange.reading import split
+from interchange.front_matter import split
 from interchange.writing import dump
 from tests.support.markdown_exports import DRAFT, edit, export, run_import, wipe_content
 

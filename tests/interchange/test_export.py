@@ -16,7 +16,7 @@ from articles.models import (
     Treatment,
 )
 from interchange import file_format as files
-from interchange.reading import split
+from interchange.front_matter import split
 from interchange.writing import dump
 from tests.support.markdown_exports import (
     DRAFT,

@@ -14,7 +14,7 @@ from articles.models import (
     Status,
     Treatment,
 )
-from interchange.reading import split
+from interchange.front_matter import split
 from tests.support.markdown_exports import (
     DRAFT,
     SEED_SLUG,

@@ -10,7 +10,7 @@ from django.test import Client
 
 from articles.models import EmergencyNumber, Helpline
 from interchange import file_format as files
-from interchange.reading import split
+from interchange.front_matter import split
 from tests.support.markdown_exports import edit, export, run_import
 
 pytestmark = pytest.mark.django_db

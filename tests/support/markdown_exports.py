@@ -24,7 +24,7 @@ from articles.models import (
     TreatmentReference,
     UrgentHelp,
 )
-from interchange.reading import split
+from interchange.front_matter import split
 from interchange.writing import dump
 from tests.support.factories import add_treatments, make_article, make_figure, make_treatment
 

@@ -3,7 +3,7 @@ import tempfile
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
-from operations import archive, backups
+from operations import archive, restoring
 
 SUMMARY = (
     "articles.series",
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         with tempfile.TemporaryDirectory(prefix="trdsite-restore-") as root:
             try:
                 backup = archive.read_backup(file, root)
-                notes = backups.restore_backup(backup, using=database)
+                notes = restoring.restore_backup(backup, using=database)
             except archive.BackupError as error:
                 raise CommandError(str(error)) from error
         for note in notes:
