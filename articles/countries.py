@@ -7,6 +7,38 @@ member state. A blank country means International: a service that helps anywhere
 from django_countries import Countries
 
 EUROPEAN_UNION = "EU"
+# The member states of the European Union (2026): 112 reaches the emergency services in each.
+EU_MEMBERS = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
 INTERNATIONAL = "International"
 # The urgent-help card is short of room on a phone: these few names are shortened there, as the
 # site always wrote them. Everywhere else, and for every other country, the full name.
@@ -22,9 +54,15 @@ class HelpCountries(Countries):
 countries = HelpCountries()
 
 
+# What readers may type for a country that ISO 3166 codes otherwise: "UK" is how the card
+# labels the United Kingdom.
+ALIASES = {"UK": "GB"}
+
+
 def normalise(code):
     """A reader's choice as a known country code, else "" (an unknown or odd value)."""
     code = (code or "").strip().upper()
+    code = ALIASES.get(code, code)
     return code if len(code) == 2 and code in countries else ""
 
 

@@ -199,13 +199,18 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.clean_query(self.request.GET.get("q", ""))
-        page = None
+        page = suggestion = None
         if query:
-            paginator = Paginator(search.ranked_ids(query), self.paginate_by)
+            parsed = search.parse(query)
+            paginator = Paginator(search.ranked_ids(parsed), self.paginate_by)
             page = paginator.get_page(self.request.GET.get("page"))
-            page.results = search.load(list(page.object_list), query)
+            page.results = search.load(list(page.object_list), parsed)
+            if not paginator.count:
+                suggestion = search.suggestion(parsed)
         capped = page is not None and page.paginator.count >= search.MAX_RESULTS
-        return super().get_context_data(query=query, page=page, capped=capped, **kwargs)
+        return super().get_context_data(
+            query=query, page=page, capped=capped, suggestion=suggestion, **kwargs
+        )
 
 
 HELP_DESCRIPTION = "Emergency numbers and helplines, by country, for anyone in crisis now."
@@ -226,7 +231,8 @@ class HelpView(TemplateView):
         listed = [group for group in groups if group.code]
         asked = self.request.GET.get("country", "").strip()
         chosen = countries.normalise(asked)
-        shown = [group for group in listed if group.code == chosen] if asked else listed
+        group = contacts.for_country(chosen) if asked else None
+        shown = ([group] if group else []) if asked else listed
         site_url = site_url_for(self.request)
         path = reverse("articles:help")
         json_ld = structured_data.script(

@@ -12,6 +12,7 @@ Signed-in users (anyone with a session cookie), the admin, and responses marked 
 are never cached.
 """
 
+import functools
 import hashlib
 import uuid
 from urllib.parse import urlencode
@@ -21,9 +22,11 @@ from django.core.cache import cache, caches
 from django.db import DatabaseError, transaction
 from django.db.models import Min
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from articles import countries
 from articles.readers import is_reader_request
 
 GENERATION_KEY = "pages:generation"
@@ -33,7 +36,7 @@ GENERATION_TTL = 5 * 60
 # The only query parameters readers' pages read (pagination, search, sitemap sections, the
 # country on /help/): the cache key holds these alone, so made-up parameters can neither miss
 # the cache nor fill it.
-PAGE_PARAMETERS = ("page", "q", "p", "country")
+PAGE_PARAMETERS = ("page", "q", "p")
 # Headers worth keeping with a cached page; the rest are per-response.
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
 # Review links' pages are private (articles.review_pages): not even looked up.
@@ -103,7 +106,17 @@ def page_address(request):
     # In a fixed order of names, but each name's values as sent: pages read the last one, so
     # `?country=US&country=GB` is not the page `?country=GB&country=US` is.
     parameters = [(name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)]
+    # The help page reads `country` as a known code, or says it lists nothing for an unknown
+    # one: one entry per code, one for every unknown value, and none on other pages.
+    asked = request.GET.get("country", "").strip()
+    if asked and request.path == help_path():
+        parameters.append(("country", countries.normalise(asked) or "unknown"))
     return f"{request.path}?{urlencode(parameters)}" if parameters else request.path
+
+
+@functools.cache
+def help_path():
+    return reverse("articles:help")
 
 
 def storable(response):

@@ -1,8 +1,11 @@
 """What the content admins share: the Markdown editor, history with diffs and a change note, no
 lost updates, sign-off for publishing, and the plain-language figures."""
 
+import reversion
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -26,7 +29,19 @@ def edit_token(obj):
 
 
 def last_change(obj):
-    """Who saved this object last, and when, from its history."""
+    """Who saved this object last, and when, from its history (the admin's log for an object
+    without versions, such as the urgent-help callout)."""
+    if not reversion.is_registered(type(obj)):
+        entry = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+            )
+            .select_related("user")
+            .first()
+        )
+        if entry is None:
+            return "Someone", obj.updated
+        return entry.user.get_full_name() or entry.user.get_username(), entry.action_time
     version = Version.objects.get_for_object(obj).select_related("revision__user").first()
     if version is None:
         return "Someone", obj.updated

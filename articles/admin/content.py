@@ -84,9 +84,11 @@ class PersonAdmin(ShownPubliclyMixin, admin.ModelAdmin):
     def on_the_site(self, obj):
         if obj is None or not obj.pk:
             return "Shown once saved."
-        if not Person.objects.published().filter(pk=obj.pk).exists():
+        # As stored: a form sent back with errors holds what was typed (an empty slug, say).
+        slug = Person.objects.published().filter(pk=obj.pk).values_list("slug", flat=True).first()
+        if slug is None:
             return "No public page: no published page credits them yet."
-        url = obj.get_absolute_url()
+        url = Person(slug=slug).get_absolute_url()
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
 
     def get_autocomplete_fields(self, request):

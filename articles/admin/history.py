@@ -36,7 +36,9 @@ class GuardedHistoryMixin:
     named in the URL; reverting and recovering go through drafts where pages are public."""
 
     history_load_template = "admin/articles/load_version.html"
-    object_history_template = "admin/articles/object_history.html"
+    # Not named object_history.html: Django would give it to every admin of the app, and the
+    # plain ones (urgent help, people, sources) have no versions to list.
+    object_history_template = "admin/articles/page_history.html"
 
     def own_versions(self, object_id):
         return Version.objects.get_for_object_reference(self.model, object_id)

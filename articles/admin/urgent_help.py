@@ -5,7 +5,14 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from ..models import EmergencyNumber, Helpline, UrgentHelp
-from .base import PublishersOnlyMixin
+from .base import EditorialForm, PublishersOnlyMixin
+
+
+class CalloutForm(EditorialForm):
+    """No lost updates: a save based on a callout someone changed since (its text, or any of its
+    numbers: saving them saves the callout) is refused, with this publisher's form kept."""
+
+    revision_note = None  # the callout has no versioned history to note it in
 
 
 class EmergencyNumberInline(PublishersOnlyMixin, admin.TabularInline):
@@ -31,8 +38,9 @@ class UrgentHelpAdmin(PublishersOnlyMixin, admin.ModelAdmin):
     """One callout: the card on every public page and the Get help now page. It can be edited,
     never added twice or removed."""
 
+    form = CalloutForm
     formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
-    fields = ("title", "text")
+    fields = ("title", "text", "edit_token")
     inlines = (EmergencyNumberInline, HelplineInline)
 
     class Media:

@@ -3,11 +3,14 @@ marked "shown on every page") and the Get help now page, `/help/` (every helplin
 number, by country)."""
 
 import calendar
+import re
 from datetime import date
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
@@ -32,10 +35,27 @@ def months_before(day, months):
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+# One number, as people write it: digits, spaces, hyphens, dots, brackets, a leading +.
+NUMBER_RE = re.compile(r"\+?[\d\s().\-]*\d[\d\s().\-]*")
+validate_number = RegexValidator(
+    rf"\A{NUMBER_RE.pattern}\Z",
+    "One number only, as it is dialled: digits, spaces, hyphens and brackets, and + for an "
+    "international one (e.g. “116 123”, “+44 20 7946 0000”). Put words in the description.",
+)
+
+
+def validate_not_future(day):
+    if day and day > date.today():
+        raise ValidationError("This date is in the future: say when you last checked it.")
+
+
 def dialable(number):
-    """The number as a tel: or sms: address when it is one (digits, spaces, +, -), else ""."""
-    if not number or any(ch.isalpha() for ch in number):
+    """The number as a tel: or sms: address when it is one, else "". An international number's
+    trunk prefix in brackets, “+44 (0)20…”, is not dialled."""
+    if not number or not NUMBER_RE.fullmatch(number.strip()):
         return ""
+    if number.strip().startswith("+"):
+        number = re.sub(r"\(\s*0\s*\)", "", number)
     return "".join(ch for ch in number if ch.isdigit() or ch == "+")
 
 
@@ -112,6 +132,7 @@ class Contact(models.Model):
     last_checked = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_not_future],
         help_text=f"When you last checked it with the service itself. Anything not checked for "
         f"over {CHECK_EVERY_MONTHS} months (or never) is listed on the admin home and in the "
         "review queue.",
@@ -150,7 +171,9 @@ class EmergencyNumber(Contact):
         countries=HelpCountries,
         help_text="Where dialling it reaches the emergency services (European Union: 112).",
     )
-    number = models.CharField(max_length=20, help_text="What to dial, e.g. “999”.")
+    number = models.CharField(
+        max_length=20, validators=[validate_number], help_text="What to dial, e.g. “999”."
+    )
 
     class Meta(Contact.Meta):
         verbose_name_plural = "emergency numbers"
@@ -181,12 +204,14 @@ class Helpline(Contact):
     phone = models.CharField(
         max_length=100,
         blank=True,
+        validators=[validate_number],
         help_text="What to call, e.g. “116 123”. A number becomes a link that dials it.",
     )
     text_number = models.CharField(
         "text",
         max_length=100,
         blank=True,
+        validators=[validate_number],
         help_text="Where to send a text message, if it takes them, e.g. “988”.",
     )
     url = models.URLField("website", blank=True)
@@ -253,9 +278,17 @@ class CardNumber(NamedTuple):
         found = {}
         for contact in contacts:
             if isinstance(contact, EmergencyNumber):
+                if not contact.tel:
+                    continue  # no link that dials nothing (numbers are validated; old rows)
                 number, href, service = contact.number, f"tel:{contact.tel}", ""
             elif contact.tel:
                 number, href, service = contact.phone, f"tel:{contact.tel}", contact.name
+            elif contact.sms:
+                number, href, service = (
+                    f"Text {contact.text_number}",
+                    f"sms:{contact.sms}",
+                    (contact.name),
+                )
             elif contact.url:
                 number, href, service = contact.url_label, contact.url, contact.name
             else:
@@ -302,14 +335,35 @@ class HelpContacts(NamedTuple):
         }
 
     def by_country(self):
-        """Every country listed, by name, then International (helplines for anywhere)."""
+        """Every country listed, by name, then International (helplines for anywhere). A
+        member state of the European Union without an emergency number of its own is given the
+        Union's (112)."""
         groups = {}
         for number in self.emergency_numbers:
             groups.setdefault(number.country.code, ([], []))[0].append(number)
         for line in self.helplines:
             groups.setdefault(line.country.code, ([], []))[1].append(line)
         listed = [
-            CountryHelp(code, countries.name(code), numbers, lines)
+            CountryHelp(code, countries.name(code), numbers or self.union_numbers(code), lines)
             for code, (numbers, lines) in groups.items()
         ]
         return sorted(listed, key=lambda group: (not group.code, group.name))
+
+    def union_numbers(self, code):
+        """The European Union's emergency numbers, for one of its member states."""
+        if code not in countries.EU_MEMBERS:
+            return []
+        return [n for n in self.emergency_numbers if n.country.code == countries.EUROPEAN_UNION]
+
+    def for_country(self, code):
+        """The CountryHelp of a country chosen by a reader: listed, or a member state of the
+        European Union with the Union's number; None for a country with nothing listed (or
+        no country: "" is International, listed on its own)."""
+        if not code:
+            return None
+        for group in self.by_country():
+            if group.code == code:
+                return group
+        if numbers := self.union_numbers(code):
+            return CountryHelp(code, countries.name(code), numbers, [])
+        return None

@@ -56,6 +56,8 @@ def test_the_page_prints_its_address_review_dates_and_sources(printed):
     address = on_paper(printed, ".site-footer .print-only")[0]
     assert address["shown"] and f"/articles/{ARTICLE_SLUG}/" in address["text"]
     assert on_paper(printed, ".review-dates")[0]["shown"]
+    disclaimer = on_paper(printed, ".site-footer .disclaimer")[0]
+    assert disclaimer["shown"] and "not medical advice" in disclaimer["text"]
     sources = on_paper(printed, ".sources a[href^='http']")
     assert any("example.org/src" in source["after"] for source in sources)
 

@@ -62,9 +62,9 @@ def test_every_country_listed_with_its_emergency_numbers_then_international(clie
     assert emergency["European Union"].a["href"] == "tel:112"
     assert emergency["United States"].a["href"] == "tel:911"
     assert emergency["Canada"].a["href"] == "tel:911"
-    # Ireland's emergency number was never given to the site: no invented one.
+    # Ireland has no number of its own listed: as a member state, the Union's 112.
     assert emergency["Ireland"].get_text(" ", strip=True) == (
-        "We don't list the emergency number here: call your local emergency number."
+        "Emergency services: 112 (the European Union's, which answers in every member state)"
     )
     assert emergency["International"] is None
     assert services(shown["United Kingdom"]) == [
@@ -145,7 +145,7 @@ def test_a_country_shows_its_services_and_emergency_number_and_the_international
 @pytest.mark.parametrize(
     ("query", "heading"),
     [
-        ("?country=FR", "France"),
+        ("?country=NO", "Norway"),
         ("?country=AQ", "Antarctica"),
         ("?country=ZZ", "Your country"),
         ("?country=GBR", "Your country"),
@@ -270,3 +270,22 @@ def test_the_country_form_is_left_off_paper(client, db):
     # print.css hides .search-form: the form is no use on paper, the numbers are.
     _, soup = page(client)
     assert "search-form" in soup.select_one("main form")["class"]
+
+
+@pytest.mark.parametrize("code", ["FR", "ie", "DE"])
+def test_a_member_state_of_the_union_gets_112(client, code):
+    _, soup = page(client, f"?country={code}")
+    assert NOT_LISTED not in soup.get_text()
+    first = next(iter(sections(soup).values()))
+    assert first.select_one(".help-emergency a")["href"] == "tel:112"
+
+
+def test_a_country_outside_the_union_with_nothing_listed_is_told_so(client, db):
+    _, soup = page(client, "?country=NO")
+    assert NOT_LISTED in soup.get_text()
+    assert "tel:112" not in str(soup.select_one(".help-country"))
+
+
+def test_uk_is_understood_as_the_united_kingdom(client, db):
+    _, soup = page(client, "?country=UK")
+    assert "United Kingdom" in sections(soup)

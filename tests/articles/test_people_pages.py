@@ -286,3 +286,13 @@ def test_a_sign_off_covers_every_field_of_the_people_a_page_shows(credited, fiel
 
     draft.refresh_from_db()
     assert drafts.fingerprint(draft) != signed_off
+
+
+def test_a_form_sent_back_with_errors_keeps_the_link_to_their_page(publisher_client, credited):
+    author, *_ = credited
+    change = reverse("admin:articles_person_change", args=[author.pk])
+    data = form_data(publisher_client.get(change))
+    data.update(name="", slug="")  # both wrong: the form comes back with what was typed
+    response = publisher_client.post(change, data)
+    assert response.status_code == 200
+    assert soup_of(response).find("a", href=author.get_absolute_url())

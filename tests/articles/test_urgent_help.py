@@ -209,3 +209,53 @@ def test_what_the_migration_ships_is_never_checked_so_it_is_listed(publisher_cli
     assert not EmergencyNumber.objects.exclude(last_checked=None).exists()
     soup = BeautifulSoup(publisher_client.get(reverse("admin:index")).content, "html.parser")
     assert len(soup.select(".urgent-help-to-check tbody tr")) == 4 + 5
+
+
+def test_numbers_are_one_number_as_dialled():
+    from django.core.exceptions import ValidationError
+
+    assert Helpline(phone="+44 (0)20 7946 0000").tel == "+442079460000"  # no trunk 0 abroad
+    for bad in ("call 999", "116 123 / 116 006", "999!"):
+        with pytest.raises(ValidationError):
+            Helpline(name="Example", phone=bad, callout_id=1).full_clean()
+    with pytest.raises(ValidationError):
+        EmergencyNumber(number="call 999", country="GB", callout_id=1).full_clean()
+
+
+def test_last_checked_cannot_be_in_the_future(publisher_client):
+    data = form_data(publisher_client.get(CHANGE_URL))
+    data["emergency_numbers-0-last_checked"] = "2999-01-01"
+    response = publisher_client.post(CHANGE_URL, data)
+    assert response.status_code == 200
+    assert "in the future" in " ".join(form_errors(response))
+
+
+def test_a_text_only_helpline_shown_on_every_page_gets_a_text_link(client, db):
+    Helpline.objects.create(
+        callout_id=1, name="Example Text Line", text_number="00000", shown_on_pages=True
+    )
+    links = card_numbers(card(client))
+    assert "sms:00000" in links and "Example Text Line" in links["sms:00000"]
+
+
+def test_a_save_based_on_a_callout_changed_since_is_refused(publisher_client, publisher):
+    other = client_for(make_staff("example-other-publisher", "Publishers"))
+    theirs = form_data(publisher_client.get(CHANGE_URL))
+    mine = form_data(other.get(CHANGE_URL))
+    theirs["helplines-0-hours"] = "Example hours"
+    assert publisher_client.post(CHANGE_URL, theirs).status_code == 302
+    mine["title"] = "Example title"
+    response = other.post(CHANGE_URL, mine)
+    assert response.status_code == 200
+    assert "after you opened it" in " ".join(form_errors(response))
+    assert Helpline.objects.filter(hours="Example hours").exists()
+    assert UrgentHelp.objects.get().title != "Example title"
+
+
+def test_the_callouts_history_lists_its_changes(publisher_client):
+    data = form_data(publisher_client.get(CHANGE_URL))
+    data["title"] = "Example new title"
+    publisher_client.post(CHANGE_URL, data)
+    history = publisher_client.get(reverse("admin:articles_urgenthelp_history", args=[1]))
+    rows = BeautifulSoup(history.content, "html.parser").select("#change-history tbody tr")
+    assert rows and "example-publisher" in rows[0].get_text()

@@ -186,3 +186,25 @@ def test_a_generation_ends_by_itself(site):
         assert page_cache.current_generation() == first
         clock.shift(2)
         assert page_cache.current_generation() != first
+
+
+def test_country_splits_the_cache_on_the_help_page_only_and_by_known_code(
+    client, site, django_assert_num_queries
+):
+    from operations.page_cache import page_address
+
+    article, _ = site
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):  # other pages don't read it: one entry for all values
+        assert client.get(url + "?country=x1").status_code == 200
+        assert client.get(url + "?country=x2").status_code == 200
+    from django.test import RequestFactory
+
+    def key(query):
+        return page_address(RequestFactory().get("/help/" + query))
+
+    assert key("?country=gb") == key("?country=GB") == key("?country=UK") == "/help/?country=GB"
+    assert key("?country=zz1") == key("?country=" + "y" * 500) == "/help/?country=unknown"
+    assert key("?country=") == key("") == "/help/"
+    assert key("?country=US&country=GB") == "/help/?country=GB"  # the page reads the last
