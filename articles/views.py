@@ -199,18 +199,13 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.clean_query(self.request.GET.get("q", ""))
-        page = suggestion = None
+        page = None
         if query:
-            parsed = search.parse(query)
-            paginator = Paginator(search.ranked_ids(parsed), self.paginate_by)
+            paginator = Paginator(search.ranked_ids(query), self.paginate_by)
             page = paginator.get_page(self.request.GET.get("page"))
-            page.results = search.load(list(page.object_list), parsed)
-            if not paginator.count:
-                suggestion = search.suggestion(parsed)
+            page.results = search.load(list(page.object_list), query)
         capped = page is not None and page.paginator.count >= search.MAX_RESULTS
-        return super().get_context_data(
-            query=query, page=page, capped=capped, suggestion=suggestion, **kwargs
-        )
+        return super().get_context_data(query=query, page=page, capped=capped, **kwargs)
 
 
 HELP_DESCRIPTION = "Emergency numbers and helplines, by country, for anyone in crisis now."
