@@ -118,7 +118,12 @@ def test_a_reader_without_javascript_picks_their_country(browsers, seeded_site):
 
     page.get_by_label("Show the services of your country").select_option(label="France")
     page.get_by_role("button", name="Show").click()
-    expect(headings).to_have_text(["France", "International"])
+    expect(headings).to_have_text(["France", "International"])  # a member state: the EU's 112
+    expect(page.locator(".help-emergency a")).to_have_attribute("href", "tel:112")
+
+    page.get_by_label("Show the services of your country").select_option(label="Norway")
+    page.get_by_role("button", name="Show").click()
+    expect(headings).to_have_text(["Norway", "International"])
     expect(page.locator(".help-none")).to_have_text(
         "We don't list services for this country yet: call your local emergency number."
     )
