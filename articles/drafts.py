@@ -38,6 +38,10 @@ STANDING_FIELDS = {
     "updated",
     "search_vector",
 }
+# Stored HTML, made from the page's Markdown (which a sign-off approves) and the published glossary
+# (which publishers publish): rendered again when a term changes (articles.signals), which must
+# not undo a sign-off.
+RENDERED_FIELDS = {"body_html", "summary_html"}
 NEXT_GO_LIVE_KEY = "drafts:next-go-live:v1"
 NEXT_GO_LIVE_TIMEOUT = 5 * 60
 NOTHING_SCHEDULED = "none"
@@ -128,7 +132,7 @@ def fingerprint(page):
             if field.name not in skip
         }
 
-    seen = {"page": values(page, STANDING_FIELDS | {"search_vector"})}
+    seen = {"page": values(page, STANDING_FIELDS | RENDERED_FIELDS)}
     for name in ("series", "author", "reviewer"):
         related = getattr(page, name, None)
         seen[name] = values(related) if related is not None else None
@@ -138,7 +142,9 @@ def fingerprint(page):
             listed = {"row": values(row, {"id", page._meta.model_name})}
             for target in ("treatment", "reference"):
                 if hasattr(row, target):
-                    listed[target] = values(getattr(row, target), {"search_vector"})
+                    listed[target] = values(
+                        getattr(row, target), {"search_vector", *RENDERED_FIELDS}
+                    )
             rows.append(listed)
         seen[name] = rows
     text = json.dumps(seen, sort_keys=True, default=str)

@@ -7,7 +7,7 @@ from itertools import groupby
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
 
-from . import markdown
+from . import markdown, term_marks
 from .models import Article, ArticleTreatment, Figure, Treatment
 
 NEIGHBOUR_FIELDS = ("number", "title", "slug")
@@ -74,8 +74,9 @@ def page_context(page, *, treatments=(), figures=(), references=()):
         return markdown.fill_inline(html, urls, numbers)
 
     for treatment in treatments:
-        # Citations in a summary belong to the treatment's own Sources, shown on its page.
-        treatment.summary_filled = fill(treatment.summary_html, {})
+        # Citations in a summary belong to the treatment's own Sources, shown on its page; so
+        # do its glossary marks: the treatment list is never marked.
+        treatment.summary_filled = fill(term_marks.unmarked(treatment.summary_html), {})
     return {
         "body_parts": [replace(part, html=fill(part.html)) for part in parts],
         "summary_filled": fill(page.summary_html) if isinstance(page, Treatment) else "",

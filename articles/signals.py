@@ -1,12 +1,13 @@
 """What else a saved page changes, kept out of `save()` (simonw/simonwillisonblog's
-blog/signals.py): its search index entry, redirects when its address changed, and the review
-links of a draft that went live or went."""
+blog/signals.py): its search index entry (and its article's, for a listed treatment), redirects
+when its address changed, the review links of a draft that went live or went, and the pages
+marking a glossary term that changed."""
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from . import redirects, search
-from .models import Publishable, ReviewLink, Status
+from .models import Article, ArticleTreatment, Publishable, ReviewLink, Status, Term, Treatment
 
 
 def page_saved(sender, instance, raw=False, **kwargs):
@@ -27,14 +28,61 @@ def page_saved(sender, instance, raw=False, **kwargs):
     )
 
 
-def draft_deleted(sender, instance, **kwargs):
-    # Gone live (articles.drafts.go_live deletes it) or withdrawn: its review is over.
+def page_deleted(sender, instance, **kwargs):
+    search.remove(instance)
+    # A draft gone live (articles.drafts.go_live deletes it) or withdrawn: its review is over.
     if instance.live_page_id:
         ReviewLink.end_for(instance)
+
+
+def treatment_list_changed(sender, instance, raw=False, **kwargs):
+    # An article is found by the names of the treatments it lists: the admin's inline, a draft
+    # going live (its list copied) and a restored version change the list after the article is
+    # saved.
+    if not raw:
+        search.index_all(Article.objects.filter(pk=instance.article_id), words=False)
+
+
+def term_saving(sender, instance, raw=False, **kwargs):
+    if not raw:
+        stored = Term.objects.filter(pk=instance.pk).first() if instance.pk else None
+        instance._marking_before = stored.marking() if stored else None
+
+
+def term_saved(sender, instance, raw=False, **kwargs):
+    # Raw saves (the seed's loaddata, a restore) come with their pages' HTML as it was marked.
+    if not raw:
+        mark_again(getattr(instance, "_marking_before", None), instance.marking())
+
+
+def term_deleted(sender, instance, **kwargs):
+    mark_again(instance.marking(), None)
+
+
+def mark_again(before, after):
+    """A glossary term published, unpublished or changed while published: the pages that may
+    mark it are rendered again now, in the same transaction, so readers get the glossary and
+    the marks together on the next page-cache generation (the term's save starts one). Only
+    pages whose text holds one of its names, old or new, are rendered (about 20 ms each); a
+    term's draft changes no page."""
+    if before == after:
+        return
+    names = {name for marking in (before, after) if marking for name in marking[0].names}
+    for model in (Article, Treatment):
+        model.objects.mentioning(names).render_again()
 
 
 def connect():
     for model in apps.get_app_config("articles").get_models():
         if issubclass(model, Publishable):
             post_save.connect(page_saved, sender=model, dispatch_uid=f"page-saved-{model}")
-            post_delete.connect(draft_deleted, sender=model, dispatch_uid=f"draft-gone-{model}")
+            post_delete.connect(page_deleted, sender=model, dispatch_uid=f"page-deleted-{model}")
+    pre_save.connect(term_saving, sender=Term, dispatch_uid="term-saving")
+    post_save.connect(term_saved, sender=Term, dispatch_uid="term-saved")
+    post_delete.connect(term_deleted, sender=Term, dispatch_uid="term-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            treatment_list_changed,
+            sender=ArticleTreatment,
+            dispatch_uid=f"treatment-list-changed-{signal is post_save}",
+        )

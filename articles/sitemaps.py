@@ -57,7 +57,7 @@ class PagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        pages = ["articles:home", "articles:treatment_list", "articles:help"]
+        pages = ["articles:home", "articles:treatment_list", "articles:glossary", "articles:help"]
         if EditorialPolicy.is_public():
             pages.append("articles:editorial_policy")
         return pages

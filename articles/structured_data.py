@@ -119,6 +119,31 @@ def help_page(site_url, path, description):
     }
 
 
+def glossary(site_url, path, terms):
+    """The glossary page: a DefinedTermSet of its terms, each given as (name, other names,
+    definition as plain text, path of its entry)."""
+    url = site_url + path
+    return {
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "name": "Glossary",
+        "url": url,
+        "inLanguage": "en-GB",
+        "publisher": publisher(site_url),
+        "hasDefinedTerm": [
+            {
+                "@type": "DefinedTerm",
+                "name": name,
+                **({"alternateName": list(others)} if others else {}),
+                "description": description,
+                "url": site_url + entry_path,
+                "inDefinedTermSet": url,
+            }
+            for name, others, description, entry_path in terms
+        ],
+    }
+
+
 def script(*items):
     """The items as <script type="application/ld+json"> elements."""
     return mark_safe(  # noqa: S308 - format_html escapes nothing here; JSON_ESCAPES does

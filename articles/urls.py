@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import about_views, feeds, reader_feedback, review_pages, views
+from . import about_views, feeds, glossary_views, reader_feedback, review_pages, views
 
 app_name = "articles"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("help/", views.HelpView.as_view(), name="help"),
+    path("glossary/", glossary_views.GlossaryView.as_view(), name="glossary"),
     path("feedback/", reader_feedback.send_feedback, name="feedback"),
     path(
         "feedback/thanks/",

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
-from . import countries, markdown, search, structured_data
+from . import countries, markdown, search, structured_data, term_marks
 from .models import Article, ArticleReference, Series, Treatment, TreatmentReference, UrgentHelp
 from .pages import (
     CATEGORY_ORDER,
@@ -175,7 +175,7 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
         references = [link.reference for link in treatment.source_links.all()]
         context = page_context(treatment, references=references)
         site_url = site_url_for(self.request)
-        description = markdown.plain_text(treatment.summary_html)
+        description = markdown.plain_text(term_marks.unmarked(treatment.summary_html))
         json_ld = structured_data.script(
             structured_data.treatment(treatment, site_url, references, description),
             structured_data.breadcrumbs(
@@ -199,13 +199,18 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = search.clean_query(self.request.GET.get("q", ""))
-        page = None
+        page = suggestion = None
         if query:
-            paginator = Paginator(search.ranked_ids(query), self.paginate_by)
+            parsed = search.parse(query)
+            paginator = Paginator(search.ranked_ids(parsed), self.paginate_by)
             page = paginator.get_page(self.request.GET.get("page"))
-            page.results = search.load(list(page.object_list), query)
+            page.results = search.load(list(page.object_list), parsed)
+            if not paginator.count:
+                suggestion = search.suggestion(parsed)
         capped = page is not None and page.paginator.count >= search.MAX_RESULTS
-        return super().get_context_data(query=query, page=page, capped=capped, **kwargs)
+        return super().get_context_data(
+            query=query, page=page, capped=capped, suggestion=suggestion, **kwargs
+        )
 
 
 HELP_DESCRIPTION = "Emergency numbers and helplines, by country, for anyone in crisis now."

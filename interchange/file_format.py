@@ -19,6 +19,10 @@ laid out as
                                                  public page's details; the body is their bio
     editorial-policy.md                          the editorial policy, if one was written; the
                                                  body is its text
+    glossary/<slug>.md                           a glossary term: the term, its other names (a
+                                                 list), its treatment's slug, whether pages
+                                                 mark it, its status; the body is its
+                                                 definition
     media/<image name>                           figure images, under their stored names
 
 A published page with changes awaiting sign-off (its draft) has a second file beside its own,
@@ -33,11 +37,13 @@ name and credentials alone. `user` is the username of their admin account. The s
 an article's file is there for whoever reads the file: a series is edited in its own file, and a
 person's role, bio and declared conflicts in theirs. Derived fields (the `*_html` fields, plain
 text, word count, search vector, contents list, figure size) are not written: saving rebuilds
-them. Times are ISO 8601 in UTC, dates ISO 8601.
+them. Times are ISO 8601 in UTC, dates ISO 8601. A page's `mark_terms` says whether glossary
+terms are marked in it (true when left out, as in exports made before the glossary).
 
 `writing` turns content into file text, `reading` checks files into plain values, and
 `importing` saves those values (see `Importer` for what an import keeps and refuses), with
-`about_pages` for people and the editorial policy, and `images` for figure images the site lacks.
+`about_pages` for people and the editorial policy, `glossary_import` for glossary terms, and
+`images` for figure images the site lacks.
 """
 
 import posixpath
@@ -48,11 +54,12 @@ TREATMENTS_DIR = "treatments"
 URGENT_HELP_FILE = "urgent-help.md"
 PEOPLE_DIR = "people"
 EDITORIAL_POLICY_FILE = "editorial-policy.md"
+GLOSSARY_DIR = "glossary"
 MEDIA_DIR = "media"
 # What an export owns in its directory; anything else there (a README, .git) is left alone.
 EXPORT_PATHS = (
     SERIES_DIR, ARTICLES_DIR, TREATMENTS_DIR, URGENT_HELP_FILE, PEOPLE_DIR,
-    EDITORIAL_POLICY_FILE, MEDIA_DIR,
+    EDITORIAL_POLICY_FILE, GLOSSARY_DIR, MEDIA_DIR,
 )  # fmt: skip
 # Written into every export. `export_markdown --replace` removes EXPORT_PATHS only beside it:
 # folders named articles/ or media/ are also the app's source and the site's uploads.
@@ -62,11 +69,11 @@ PUBLISHING_KEYS = ("status", "publish_at", "author", "reviewer", "last_reviewed"
 TIMESTAMP_KEYS = ("created", "updated")
 SERIES_KEYS = ("title", "slug", *TIMESTAMP_KEYS)
 ARTICLE_KEYS = (
-    "id", "title", "slug", "series", "number", "summary", *PUBLISHING_KEYS,
+    "id", "title", "slug", "series", "number", "summary", "mark_terms", *PUBLISHING_KEYS,
     "treatments", "figures", "sources", *TIMESTAMP_KEYS,
 )  # fmt: skip
 TREATMENT_KEYS = (
-    "id", "name", "slug", "category", "ordering", "summary", *PUBLISHING_KEYS,
+    "id", "name", "slug", "category", "ordering", "summary", "mark_terms", *PUBLISHING_KEYS,
     "sources", *TIMESTAMP_KEYS,
 )  # fmt: skip
 DRAFT_SUFFIX = ".draft.md"
@@ -75,6 +82,10 @@ URGENT_HELP_KEYS = ("title", "emergency_numbers", "helplines", "updated")
 PERSON_KEYS = ("name", "credentials", "user", "slug")
 PERSON_PAGE_KEYS = ("name", "slug", "credentials", "role", "conflicts_of_interest", "user")
 EDITORIAL_POLICY_KEYS = ("title", "published", "updated")
+# `treatment`: the slug of the treatment page explaining the term, or empty.
+TERM_KEYS = (
+    "term", "slug", "other_names", "treatment", "mark_in_pages", "status", *TIMESTAMP_KEYS,
+)  # fmt: skip
 SOURCE_KEYS = (
     "id", "title", "authors", "publication", "year", "doi", "pmid", "url", "accessed",
 )  # fmt: skip

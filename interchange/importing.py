@@ -21,6 +21,7 @@ from articles.models import (
 from . import images
 from .about_pages import AboutPagesImport
 from .file_format import SOURCE_FIELDS, Problem
+from .glossary_import import GlossaryImport
 from .page_checks import PageChecksImport
 from .page_lists import PageListsImport
 from .reading import KINDS, Document
@@ -48,18 +49,21 @@ class Page:
     left_alone: bool = False
 
 
-class Importer(AboutPagesImport, PageListsImport, PageChecksImport, UrgentHelpImport):
+class Importer(
+    AboutPagesImport, PageListsImport, PageChecksImport, UrgentHelpImport, GlossaryImport
+):
     """Saves what was read: people and series, then pages (matched by slug, keeping their ids),
-    then the pages' lists, then checks every page as the admin would, then the urgent-help
-    callout and the editorial policy. A file is the whole page: what it leaves out is reset.
+    then the pages' lists, then checks every page as the admin would, then glossary terms
+    (their pages are rendered again as they are saved), the urgent-help callout and the
+    editorial policy. A file is the whole page: what it leaves out is reset.
     Pages without a file are left alone. Nothing unchanged is saved, so importing twice changes
     nothing.
 
     What readers see changes only with `publish`: a changed file of a published page goes into
     the page's draft, submitted for sign-off, and a file that would publish a page here leaves
     it submitted for review. A page new to the site keeps its file's status (a restore). People,
-    series, sources, the callout and the editorial policy that readers see are not changed
-    without `publish` (the import is refused). A page `publish` would publish with
+    series, sources, glossary terms, the callout and the editorial policy that readers see are
+    not changed without `publish` (the import is refused). A page `publish` would publish with
     safe-messaging flags needs `safe_messaging_read`: see check_safe_messaging()."""
 
     def __init__(self, root, documents, warn, publish=False, safe_messaging_read=""):
@@ -134,6 +138,9 @@ class Importer(AboutPagesImport, PageListsImport, PageChecksImport, UrgentHelpIm
                 # follows them.
                 reversion.add_to_revision(page.obj)
             self.count(page.created, page.changed)
+        for doc in self.documents["term"]:
+            with reporting(doc.path):
+                self.import_term(doc)
         for doc in self.documents["urgent-help"]:
             with reporting(doc.path):
                 self.import_urgent_help(doc)
@@ -291,6 +298,7 @@ class Importer(AboutPagesImport, PageListsImport, PageChecksImport, UrgentHelpIm
             "next_review_due": data["next_review_due"],
             "summary": data["summary"],
             "body": data["body"],
+            "mark_terms": data["mark_terms"],
         }
         if model is Treatment:
             return {**fields, **{key: data[key] for key in ("name", "category", "ordering")}}

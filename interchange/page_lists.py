@@ -4,6 +4,7 @@ its file lists them differently."""
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
+from articles import search
 from articles.models import Article, ArticleTreatment, Figure, Treatment
 
 from . import images
@@ -23,6 +24,10 @@ class PageListsImport:
         if changed and not page.changed:
             obj.save()  # as the admin does: a page whose lists changed was updated
             page.changed = True
+        elif changed:
+            # Saved already, and bulk_create sends no signal: the article is found by the
+            # treatments it now lists.
+            search.index(obj)
 
     def sync_sources(self, obj, sources):
         wanted = [self.source(source) for source in sources]

@@ -15,6 +15,7 @@ from .file_format import (
     EDITORIAL_POLICY_KEYS,
     EMERGENCY_NUMBER_KEYS,
     FIGURE_KEYS,
+    GLOSSARY_DIR,
     HELPLINE_KEYS,
     OLD_HELPLINE_KEYS,
     PEOPLE_DIR,
@@ -22,6 +23,7 @@ from .file_format import (
     SERIES_DIR,
     SERIES_KEYS,
     SOURCE_KEYS,
+    TERM_KEYS,
     TREATMENT_KEYS,
     TREATMENTS_DIR,
     URGENT_HELP_FILE,
@@ -56,6 +58,8 @@ def _read_publishing(page):
         "last_reviewed": page.day("last_reviewed"),
         "next_review_due": page.day("next_review_due"),
         "sources": [read_source(s, f"sources[{i}].") for i, s in enumerate(sources, 1)],
+        # Exports made before the glossary don't say: pages mark terms unless told not to.
+        "mark_terms": page.boolean("mark_terms", default=True),
         **page.timestamps(),
     }
 
@@ -169,6 +173,25 @@ def read_editorial_policy(front_matter, body):
     }
 
 
+def read_term(front_matter, body):
+    term = Reader(front_matter, TERM_KEYS, ("term", "slug"))
+    other_names = term.items("other_names")
+    if not all(isinstance(name, str) and name.strip() for name in other_names):
+        raise Problem("other_names must be a list of names")
+    if any("\n" in name for name in other_names):
+        raise Problem("other_names must be a list of names, each on one line")
+    return {
+        "term": term.text("term"),
+        "slug": term.text("slug"),
+        "other_names": [name.strip() for name in other_names],
+        "treatment": term.text("treatment") or None,
+        "mark_in_pages": term.boolean("mark_in_pages", default=True),
+        "status": term.text("status") or Status.DRAFT,
+        "definition": body,
+        **term.timestamps(),
+    }
+
+
 def reading_draft(read_page):
     """A reader of a draft's file: its page's fields, the live page's `id`, a status that is
     not public, and the publisher's note if it was sent back."""
@@ -197,6 +220,7 @@ KINDS = (
     ("urgent-help", URGENT_HELP_FILE, read_urgent_help),
     ("person", f"{PEOPLE_DIR}/*.md", read_person),
     ("editorial-policy", EDITORIAL_POLICY_FILE, read_editorial_policy),
+    ("term", f"{GLOSSARY_DIR}/*.md", read_term),
 )
 
 
@@ -227,7 +251,7 @@ def read_directory(root):
         raise ImportRefused("\n".join([*problems, "Nothing was imported."]))
     if not documents:
         raise ImportRefused(
-            f"{root} holds no series/, articles/, treatments/, people/, urgent-help.md or "
-            "editorial-policy.md."
+            f"{root} holds no series/, articles/, treatments/, people/, glossary/, urgent-help.md "
+            "or editorial-policy.md."
         )
     return documents

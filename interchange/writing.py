@@ -10,6 +10,7 @@ from .file_format import (
     DRAFT_SUFFIX,
     EDITORIAL_POLICY_FILE,
     EMERGENCY_NUMBER_KEYS,
+    GLOSSARY_DIR,
     HELPLINE_KEYS,
     PEOPLE_DIR,
     SERIES_DIR,
@@ -130,6 +131,7 @@ def article_front_matter(article):
         "series": {"slug": article.series.slug, "title": article.series.title},
         "number": article.number,
         "summary": article.summary,
+        "mark_terms": article.mark_terms,
         **_publishing_data(article),
         "treatments": [link.treatment.slug for link in article.treatment_links.all()],
         "figures": [
@@ -158,6 +160,7 @@ def treatment_front_matter(treatment):
         "category": treatment.category,
         "ordering": treatment.ordering,
         "summary": treatment.summary,
+        "mark_terms": treatment.mark_terms,
         **_publishing_data(treatment),
         "sources": [source_data(link.reference) for link in treatment.source_links.all()],
         **_timestamps(treatment),
@@ -205,3 +208,21 @@ def editorial_policy_document(policy):
         "updated": utc(policy.updated),
     }
     return EDITORIAL_POLICY_FILE, dump(front_matter, policy.text)
+
+
+def term_path(term):
+    return f"{GLOSSARY_DIR}/{term.slug}.md"
+
+
+def term_document(term):
+    """A glossary term; expects its treatment loaded."""
+    front_matter = {
+        "term": term.term,
+        "slug": term.slug,
+        "other_names": term.names[1:],
+        "treatment": term.treatment.slug if term.treatment else None,
+        "mark_in_pages": term.mark_in_pages,
+        "status": term.status,
+        **_timestamps(term),
+    }
+    return term_path(term), dump(front_matter, term.definition)

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
-from .. import markdown
+from .. import markdown, term_marks
 from ..models import (
     Article,
     ArticleReference,
@@ -210,7 +210,7 @@ class ArticleAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
     inlines = (ArticleTreatmentInline, FigureInline, ArticleSourceInline)
     fieldsets = (
         (None, {"fields": ("series", "number", "title", "slug", "summary", "link_code")}),
-        ("Text", {"fields": ("body", "plain_language")}),
+        ("Text", {"fields": ("body", "mark_terms", "plain_language")}),
         ("Publishing", {"fields": ("status", "publish_at", "created", "updated")}),
         ("Byline and clinical review", {"fields": PublishingAdmin.review_fields}),
     )
@@ -229,7 +229,7 @@ class ArticleAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
         ]
 
     def readable_html(self, obj):
-        return obj.body_html
+        return term_marks.unmarked(obj.body_html)
 
     @admin.display(description="Link to it from Markdown")
     def link_code(self, obj):
@@ -258,7 +258,7 @@ class TreatmentAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
     inlines = (TreatmentSourceInline,)
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "ordering", "link_code")}),
-        ("Text", {"fields": ("summary", "body", "plain_language")}),
+        ("Text", {"fields": ("summary", "body", "mark_terms", "plain_language")}),
         ("Publishing", {"fields": ("status", "publish_at", "created", "updated")}),
         ("Byline and clinical review", {"fields": PublishingAdmin.review_fields}),
     )
@@ -267,7 +267,7 @@ class TreatmentAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
         return [*super().get_readonly_fields(request, obj), "link_code"]
 
     def readable_html(self, obj):
-        return obj.summary_html + obj.body_html
+        return term_marks.unmarked(obj.summary_html + obj.body_html)
 
     @admin.display(description="Link to it from Markdown")
     def link_code(self, obj):

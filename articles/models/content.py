@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .. import markdown, uploads
+from .. import markdown, term_marks, uploads
 from .publishing import Publishable, publishable_constraints, publishable_indexes
 
 MARKER_HELP = (
@@ -90,6 +90,7 @@ class Treatment(Publishable):
     )
 
     markdown_fields = ("summary", "body")
+    html_fields = ("summary_html", "body_html")
     # The lists edited with the page (inlines): part of its drafts and its history.
     page_lists = ("source_links",)
 
@@ -110,10 +111,17 @@ class Treatment(Publishable):
     def path_for_slug(slug):
         return reverse("articles:treatment_detail", kwargs={"slug": slug})
 
-    def render_markdown(self):
-        self.summary_html = markdown.render(self.summary)
-        self.body_html = markdown.render(self.body)
-        self.set_text(self.summary_html, self.body_html)
+    def render_markdown(self, terms=None):
+        summary, body = markdown.render(self.summary), markdown.render(self.body)
+        self.set_text(summary, body)
+        # Marked as one page: a term used in the summary is not marked again in the body.
+        # An article's treatment list shows the summary unmarked (term_marks.unmarked).
+        entries = self.glossary_entries(terms)
+        self.summary_html, used = term_marks.mark(summary, entries)
+        self.body_html, _ = term_marks.mark(body, entries, already=used)
+
+    def explained_by_treatment(self):
+        return self.live_page_id or self.pk
 
 
 class Article(Publishable):
@@ -136,6 +144,7 @@ class Article(Publishable):
     toc = models.JSONField(editable=False, default=list)
 
     markdown_fields = ("body",)
+    html_fields = ("body_html",)
     page_lists = ("treatment_links", "figures", "source_links")
 
     class Meta:
@@ -185,10 +194,11 @@ class Article(Publishable):
         if errors:
             raise ValidationError(errors)
 
-    def render_markdown(self):
-        self.body_html = markdown.render(self.body)
-        self.toc = markdown.table_of_contents(self.body_html)
-        self.set_text(self.body_html)
+    def render_markdown(self, terms=None):
+        html = markdown.render(self.body)
+        self.toc = markdown.table_of_contents(html)
+        self.set_text(html)
+        self.body_html, _ = term_marks.mark(html, self.glossary_entries(terms))
 
     def body_parts(self, treatments, figures):
         """The body as a list of BodyPart with every slot filled. What the body has no marker

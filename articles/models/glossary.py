@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from .. import markdown
+from .. import markdown, term_marks
 from .content import Treatment
 from .publishing import Status
 
@@ -27,6 +27,12 @@ class TermQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the glossary page, marks in pages, search synonyms."""
         return self.filter(status=Status.PUBLISHED)
+
+    def entries_to_mark(self):
+        """What pages mark: [(treatment id or None, term_marks.Entry)] of the published terms
+        marked in pages. A treatment's page never marks the terms it explains."""
+        terms = self.published().filter(mark_in_pages=True).order_by("pk")
+        return [(term.treatment_id, term.entry()) for term in terms]
 
 
 class Term(models.Model):
@@ -90,6 +96,17 @@ class Term(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:glossary") + f"#{self.slug}"
+
+    def entry(self):
+        return term_marks.Entry(
+            self.slug, tuple(self.names), self.get_absolute_url(), self.definition_html
+        )
+
+    def marking(self):
+        """What pages' marks of this term depend on, or None when pages don't mark it."""
+        if self.status != Status.PUBLISHED or not self.mark_in_pages:
+            return None
+        return (self.entry(), self.treatment_id)
 
     @property
     def names(self):

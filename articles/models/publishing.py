@@ -52,6 +52,33 @@ class PublishableQuerySet(models.QuerySet):
     def for_lists(self):
         return self.defer(*PAGE_TEXT_FIELDS)
 
+    def mentioning(self, names):
+        """Pages whose text holds any of `names`, in any case: every page that may mark a
+        glossary term with these names (and a few that don't)."""
+        query = Q()
+        for name in names:
+            if words := " ".join(name.split()):
+                query |= Q(plain_text__icontains=words)
+        return self.filter(query) if query else self.none()
+
+    def render_again(self):
+        """Render these pages' stored HTML again, after a glossary term changed (the marks are
+        in it). Only the HTML fields are written, with update(): what editors wrote, `updated`
+        (their edit tokens), the history and sign-offs are untouched, and no signal runs; the
+        term's own save starts a new page-cache generation. Returns how many pages changed."""
+        terms = apps.get_model("articles", "Term").objects.entries_to_mark()
+        fields = self.model.html_fields
+        loaded = ("pk", "live_page", "mark_terms", *self.model.markdown_fields, *fields)
+        changed = 0
+        for page in self.only(*loaded).iterator():
+            before = [getattr(page, name) for name in fields]
+            page.render_markdown(terms)
+            after = {name: getattr(page, name) for name in fields}
+            if list(after.values()) != before:
+                self.model.objects.filter(pk=page.pk).update(**after)
+                changed += 1
+        return changed
+
 
 def review_due_after(reviewed):
     """The default next review: three years on (28 February for a 29 February review)."""
@@ -255,9 +282,25 @@ class Publishable(models.Model):
         if self.last_reviewed and not self.next_review_due:
             self.next_review_due = review_due_after(self.last_reviewed)
 
-    def render_markdown(self):
-        """Render the Markdown fields to stored HTML, then `set_text()` from the result."""
+    def render_markdown(self, terms=None):
+        """Render the Markdown fields to stored HTML (`html_fields`), `set_text()` from the
+        HTML before glossary terms are marked in it. `terms`: as `glossary_entries()`."""
         raise NotImplementedError
+
+    def glossary_entries(self, terms=None):
+        """The glossary terms this page marks (term_marks.Entry): none if its marking is off.
+        `terms`, from `Term.objects.entries_to_mark()`, saves the query when rendering many
+        pages."""
+        if not self.mark_terms:
+            return []
+        if terms is None:
+            terms = apps.get_model("articles", "Term").objects.entries_to_mark()
+        own = self.explained_by_treatment()
+        return [entry for treatment_id, entry in terms if own is None or treatment_id != own]
+
+    def explained_by_treatment(self):
+        """The treatment whose terms this page does not mark, because it explains them."""
+        return None
 
     def set_text(self, *htmls):
         self.plain_text = " ".join(markdown.plain_text(html) for html in htmls).strip()

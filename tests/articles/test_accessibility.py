@@ -40,6 +40,7 @@ PAGES = {
     "editorial-policy": "/editorial-policy/",
     "privacy": "/privacy/",
     "help": "/help/",
+    "glossary": "/glossary/",
     "not-found": "/no-such-page/",
 }
 DESKTOP = {"width": 1280, "height": 900}

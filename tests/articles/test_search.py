@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
@@ -140,3 +142,111 @@ def test_results_stop_at_the_best_hundred(client, series, settings):
         search_module.index_all(model.objects.all())
     _, soup = results(client, "sleep")
     assert "The best 100 results" in soup.get_text()
+
+
+# What readers might type that means something to FTS5 or tsquery syntax: never an error, only
+# words.
+SYNTAX = [
+    "ketamine*",
+    "*",
+    "NEAR(ketamine therapy)",
+    "NEAR(ketamine therapy, 2)",
+    "title:ketamine",
+    "{title summary}: ketamine",
+    "^ketamine",
+    "ketamine AND",
+    "AND OR NOT",
+    "NOT ketamine",
+    '"ketamine" + "therapy"',
+    "(((",
+    ")",
+    'ket"amine',
+    '""',
+    '"',
+    "-",
+    "--ketamine",
+    "ketamine -",
+    "or",
+    "ketamine or",
+    "or ketamine",
+    "rank:1",
+    "articles_search:ketamine",
+    'x" OR 1=1 --',
+    "ketamine & ! | <-> :*",
+    "ketamine:*A",
+]
+
+
+@pytest.mark.parametrize("query", SYNTAX)
+def test_search_syntax_of_either_database_is_only_words(client, seeded, query):
+    found, _ = results(client, query)
+    if query in ("ketamine*", "^ketamine", "NOT ketamine", "ketamine or", "ketamine -"):
+        assert found[0] == "Ketamine"
+
+
+@pytest.mark.parametrize("query", [*SYNTAX, "sleep -mood OR", "😀 ünïcödé дом", "x" * 200])
+def test_fts5_queries_quote_every_word(query):
+    from articles.search import query as reading
+    from articles.search import sqlite
+
+    parsed = reading.parse(search.clean_query(query))
+    if not parsed.included:
+        return
+    expression = sqlite.match_expression(parsed)
+    unquoted = re.sub(r'"[^"]*"|[()]', " ", expression)
+    assert set(unquoted.split()) <= {"AND", "OR", "NOT"}, expression
+
+
+def test_the_query_reads_like_web_search():
+    from articles.search.query import Group, parse
+
+    assert parse('Sleep "quality of life" -zebra mood the').groups == (
+        Group((("sleep",),)),
+        Group((("quality", "of", "life"),)),
+        Group((("zebra",),), excluded=True),
+        Group((("mood",),)),
+    )
+    assert parse("sleep or mood").groups == (Group((("sleep",), ("mood",))),)
+    assert parse("what is it").groups == ()
+    assert parse("co-occurring").groups == (Group((("co", "occurring"),)),)
+    synonyms = {("ect",): (("ect",), ("electroconvulsive", "therapy"))}
+    synonyms[("electroconvulsive", "therapy")] = synonyms[("ect",)]
+    assert parse("electroconvulsive therapy risks", synonyms).groups == (
+        Group((("ect",), ("electroconvulsive", "therapy"))),
+        Group((("risks",),)),
+    )
+    assert parse("-ect", synonyms).groups == (Group((("ect",),), excluded=True),)
+
+
+def test_title_then_summary_then_text(client, series):
+    make_article(series, 1, title="Example page 1", body=("Zorbalamine is named. " * 20))
+    make_article(series, 2, title="Example page 2", summary="About zorbalamine.", body="Plain.")
+    make_article(series, 3, title="Example zorbalamine", body="Plain.")
+    found, _ = results(client, "zorbalamine")
+    assert found == ["#3 Example zorbalamine", "#2 Example page 2", "#1 Example page 1"]
+
+
+def test_nothing_found_offers_what_the_site_says(client, seeded):
+    found, soup = results(client, "psychotheraphy")
+    assert found == []
+    status = soup.select_one('[role="status"]')
+    assert status.get_text(" ", strip=True) == (
+        "Nothing found for “psychotheraphy”. Did you mean psychotherapy ?"
+    )
+    link = status.find("a")
+    assert link["href"] == f"{URL}?q=psychotherapy"
+    assert soup.find("a", href=reverse("articles:treatment_list"))
+    assert results(client, "psychotherapy")[0][0] == "Psychotherapy"
+
+
+SEARCH_QUERY_LIMITS = {"ketamine": 5, "psychotheraphy": 5, "side effects": 7}
+
+
+@pytest.mark.parametrize("query", SEARCH_QUERY_LIMITS)
+def test_search_query_counts_are_pinned(client, seeded, query, django_assert_max_num_queries):
+    # What every page reads, once cached, then the search itself, cold (the page cache has not
+    # seen it): glossary names, ranks, one read per kind shown (snippets too on SQLite); or,
+    # when nothing is found, a few index look-ups for "Did you mean".
+    client.get(URL, {"q": "warm"})
+    with django_assert_max_num_queries(SEARCH_QUERY_LIMITS[query]):
+        assert client.get(URL, {"q": query}).status_code == 200

@@ -37,10 +37,13 @@ def heading_text(element):
 
 def page_lines(html):
     """Every heading, paragraph, list item and image (as its alt text) of the article body, in
-    page order."""
+    page order. A glossary term's definition, opened under a paragraph that marks the term, is
+    the glossary's text, not the body's (tests/articles/test_glossary_seed.py checks it)."""
     body = BeautifulSoup(html, "html.parser").select_one(".article-body")
     lines = []
     for element in body.find_all(["h2", "h3", "h4", "p", "img"]):
+        if element.find_parent(class_="term-definition"):
+            continue
         if element.name == "img":
             lines.append(clean(element["alt"]))
         elif element.name.startswith("h"):

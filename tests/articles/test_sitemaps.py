@@ -40,6 +40,7 @@ def test_sitemap_index_and_sections(client, series, future):
     assert set(locations(client, "/sitemap-pages.xml")) == {
         "http://testserver/",
         "http://testserver/treatments/",
+        "http://testserver/glossary/",
         "http://testserver/help/",
     }
 

@@ -34,6 +34,7 @@ from articles.models import (
     ReviewLink,
     Source,
     Status,
+    Term,
     Treatment,
     UrgentHelp,
     Verdict,
@@ -135,6 +136,7 @@ def public_paths(article):
         *(reverse("sitemap_section", kwargs={"section": name}) for name in SITEMAPS),
         reverse("articles:search") + "?q=depression",
         reverse("articles:help"),  # every helpline and emergency number, with its fields
+        reverse("articles:glossary"),  # every published term, and the pages marking it
         OLD_PATH,
     ]
     return paths
@@ -170,10 +172,13 @@ def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_p
     call_command("seed", verbosity=0)
     article = Article.objects.get(slug="what-is-treatment-resistant-depression")
     add_editorial_content(article)
+    Term.objects.create(term="Example term", slug="example-term", definition="Example draft.")
     paths = public_paths(article)
     cache.clear()
     before = render(client, paths)
     history_before, media_before = history(), files_in(media)
+    terms_before = list(Term.objects.order_by("pk").values())
+    assert b'href="/glossary/#trd"' in before[article.get_absolute_url()][2]
     assert before[article.get_absolute_url()][0] == 200
     assert before[OLD_PATH][:2] == (301, article.get_absolute_url())
     assert b"Example edited callout" in before[reverse("articles:help")][2]
@@ -196,6 +201,7 @@ def test_a_restore_brings_back_every_page_file_and_revision(client, media, tmp_p
     restore(archive)
 
     assert render(client, paths) == before
+    assert list(Term.objects.order_by("pk").values()) == terms_before
     example = Helpline.objects.get(name="Example Helpline")
     assert (example.last_checked, example.shown_on_pages) == (date(2026, 1, 6), True)
     assert EmergencyNumber.objects.filter(country="AQ", number="000").exists()
@@ -337,6 +343,11 @@ def test_a_backup_from_newer_code_is_refused_before_anything_loads(media, tmp_pa
 
     with pytest.raises(CommandError, match="lacks migrations the backup was made with"):
         restore(archive)
+
+
+def test_backups_take_whole_apps_so_glossary_terms_are_in_them():
+    # Nothing lists them: operations.backups.APP_LABELS names the apps.
+    assert Term in backups.backed_up_models()
 
 
 def test_a_missing_file_is_named():

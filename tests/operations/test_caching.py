@@ -29,6 +29,7 @@ def public_urls(article, treatment):
         "/treatments/",
         treatment.get_absolute_url(),
         "/search/?q=example",
+        "/glossary/",
         "/feed/atom/",
         "/sitemap-articles.xml",
     ]

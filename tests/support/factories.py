@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from articles.models import Article, ArticleTreatment, Figure, Series, Status, Treatment
+from articles.models import Article, ArticleTreatment, Figure, Series, Status, Term, Treatment
 
 
 def png_bytes(size=(8, 8), image_format="PNG"):
@@ -52,6 +52,15 @@ def make_articles(series, count, title="Example {n}", **fields):
         Article(series=series, number=n, title=title.format(n=n), slug=f"example-{n}", **fields)
         for n in range(1, count + 1)
     )
+
+
+def make_term(term="Example term", **fields):
+    """A published glossary term (as a publisher saves it: its pages are marked again)."""
+    fields.setdefault("slug", term.lower().replace(" ", "-"))
+    fields.setdefault("other_names", "Exampleword")
+    fields.setdefault("definition", f"An example definition of {term}.")
+    fields.setdefault("status", Status.PUBLISHED)
+    return Term.objects.create(term=term, **fields)
 
 
 def add_treatments(article, treatments):

@@ -20,6 +20,7 @@ from articles.models import (
     Series,
     Source,
     Status,
+    Term,
     Treatment,
     TreatmentReference,
     UrgentHelp,
@@ -30,7 +31,7 @@ from tests.support.factories import add_treatments, make_article, make_figure, m
 
 EVERY_MODEL = (
     Series, Article, Treatment, Source, Person, Figure, ArticleTreatment, ArticleReference,
-    TreatmentReference, UrgentHelp, Helpline, EmergencyNumber, EditorialPolicy,
+    TreatmentReference, UrgentHelp, Helpline, EmergencyNumber, EditorialPolicy, Term,
 )  # fmt: skip
 SEED_SLUG = "what-is-treatment-resistant-depression"
 DRAFT = "articles/curing-depression/002-example-draft.md"
@@ -79,10 +80,12 @@ def wipe_content():
     Person.objects.all().delete()
     UrgentHelp.objects.all().delete()
     EditorialPolicy.objects.all().delete()
+    Term.objects.all().delete()
 
 
 def public_pages(client):
     paths = [reverse("articles:home"), reverse("articles:treatment_list"), reverse("articles:help")]
+    paths.append(reverse("articles:glossary"))
     for model in (Article, Treatment):
         paths += [page.get_absolute_url() for page in model.objects.published()]
     responses = {path: client.get(path) for path in paths}

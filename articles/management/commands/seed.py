@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.models import Article, Series, Treatment
+from articles.models import Article, Series, Term, Treatment
 
 FIXTURE = "curing_depression"
 FIXTURE_MEDIA = Path(settings.BASE_DIR) / "fixtures" / "media"
@@ -19,7 +19,8 @@ EDITOR_USERNAME = "editor"
 
 class Command(BaseCommand):
     help = (
-        "Load the series' seed content (article #1 and its treatments) into an empty database. "
+        "Load the series' seed content (article #1, its treatments and the glossary terms the "
+        "post defines) into an empty database. "
         "A database that already has content is left untouched, so editors' changes survive."
     )
 
@@ -53,17 +54,18 @@ class Command(BaseCommand):
     def load_seed(self):
         call_command("loaddata", FIXTURE, verbosity=0)
         # loaddata saves raw rows; saving again renders the Markdown the normal way and starts
-        # each page's history.
+        # each page's history. Glossary terms first: pages mark the published ones.
         with reversion.create_revision():
             reversion.set_comment("Seeded from the original post of Curing Depression #1.")
-            for model in (Series, Treatment, Article):
+            for model in (Series, Term, Treatment, Article):
                 for obj in model.objects.all():
                     obj.save()
         self.copy_media()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {Series.objects.count()} series, {Article.objects.count()} article and "
-                f"{Treatment.objects.count()} treatments."
+                f"Seeded {Series.objects.count()} series, {Article.objects.count()} article, "
+                f"{Treatment.objects.count()} treatments and {Term.objects.count()} glossary "
+                "terms."
             )
         )
 

@@ -14,6 +14,7 @@ from articles.models import (
     Figure,
     Person,
     Series,
+    Term,
     Treatment,
     TreatmentReference,
     UrgentHelp,
@@ -33,9 +34,10 @@ SITE_FOLDERS = ("BASE_DIR", "MEDIA_ROOT", "STATIC_ROOT")
 
 class Command(BaseCommand):
     help = (
-        "Write every series, article and treatment (whatever its status), every person, the "
-        "urgent-help callout and the editorial policy as Markdown files with YAML front matter, "
-        "with the figure images, into DIRECTORY. `import_markdown DIRECTORY` reads them back."
+        "Write every series, article and treatment (whatever its status), every person and "
+        "glossary term, the urgent-help callout and the editorial policy as Markdown files with "
+        "YAML front matter, with the figure images, into DIRECTORY. `import_markdown DIRECTORY` "
+        "reads them back."
     )
 
     def add_arguments(self, parser):
@@ -44,9 +46,9 @@ class Command(BaseCommand):
             "--replace",
             action="store_true",
             help="Replace an earlier export in DIRECTORY: its series/, articles/, treatments/, "
-            "people/, media/, urgent-help.md and editorial-policy.md are removed first (so "
-            f"renamed pages leave no stale file), but only beside the {files.EXPORT_MARKER} file "
-            "every export writes; other files there, such as .git, are kept.",
+            "people/, glossary/, media/, urgent-help.md and editorial-policy.md are removed first "
+            f"(so renamed pages leave no stale file), but only beside the {files.EXPORT_MARKER} "
+            "file every export writes; other files there, such as .git, are kept.",
         )
 
     def handle(self, directory, replace=False, **options):
@@ -157,3 +159,5 @@ def documents():
     policy = EditorialPolicy.objects.filter(pk=1).first()
     if policy is not None:
         yield writing.editorial_policy_document(policy)
+    for term in Term.objects.select_related("treatment").order_by("pk"):
+        yield writing.term_document(term)

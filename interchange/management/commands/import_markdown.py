@@ -11,11 +11,11 @@ from interchange.reading import read_directory
 
 class Command(BaseCommand):
     help = (
-        "Create or update series, articles, treatments, people, the urgent-help callout and the "
-        "editorial policy from Markdown files written by export_markdown (matched by slug; ids "
-        "are kept). All or nothing: a bad file stops the import with a message naming it, and "
-        "nothing is saved. Changes to published pages become drafts awaiting sign-off, unless "
-        "--publish."
+        "Create or update series, articles, treatments, people, glossary terms, the urgent-help "
+        "callout and the editorial policy from Markdown files written by export_markdown "
+        "(matched by slug; ids are kept). All or nothing: a bad file stops the import with a "
+        "message naming it, and nothing is saved. Changes to published pages become drafts "
+        "awaiting sign-off, unless --publish."
     )
 
     def add_arguments(self, parser):
