@@ -63,13 +63,15 @@ def mark_again(before, after):
     """A glossary term published, unpublished or changed while published: the pages that may
     mark it are rendered again now, in the same transaction, so readers get the glossary and
     the marks together on the next page-cache generation (the term's save starts one). Only
-    pages whose text holds one of its names, old or new, are rendered (about 20 ms each); a
-    term's draft changes no page."""
+    pages whose text holds one of its names, old or new, or that mark it, are rendered (about
+    20 ms each); a term's draft changes no page."""
     if before == after:
         return
-    names = {name for marking in (before, after) if marking for name in marking[0].names}
+    markings = [marking for marking in (before, after) if marking]
+    names = {name for marking in markings for name in marking[0].names}
+    slugs = {marking[0].slug for marking in markings}
     for model in (Article, Treatment):
-        model.objects.mentioning(names).render_again()
+        model.objects.mentioning(names, marked=slugs).render_again()
 
 
 def connect():

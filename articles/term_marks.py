@@ -24,6 +24,7 @@ What marking adds is recognised by its classes, which the sanitizer strips from 
 editor types, so `unmarked()` gives back the HTML exactly as it was before marking.
 """
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,9 +76,15 @@ def is_abbreviation(name):
     return not any(c.isspace() for c in name) and any(c.isupper() for c in name[1:])
 
 
+# Between the words of a name: any spacing, as the sanitizer writes it (a no-break space as
+# `&nbsp;`).
+SPACING = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
+
+
 def _name_pattern(name):
-    words = [re.escape(escape(word)) for word in name.split()]
-    pattern = r"\s+".join(words)
+    # As the sanitizer writes text: &, < and > as references, quotes as they are ("St John's").
+    words = [re.escape(html.escape(word, quote=False)) for word in name.split()]
+    pattern = SPACING.join(words)
     return pattern if is_abbreviation(name) else f"(?i:{pattern})"
 
 

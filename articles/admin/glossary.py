@@ -8,15 +8,33 @@ from django.utils.html import format_html
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
+from .. import safe_messaging, safe_messaging_checks
 from ..models import Status, Term
+from . import safe_messaging_notes
 from .base import EditorialForm, is_publisher
 
 
 class TermForm(EditorialForm):
     """No lost updates: a save based on a term someone changed since is refused, with this
-    editor's text kept in the form."""
+    editor's text kept in the form. A published term's words go into every page that marks it,
+    so publishing one (or changing a published one) passes the pages' safe-messaging checks:
+    with notes, only with "I have read the safe-messaging notes" ticked."""
 
     revision_note = None  # terms have no versioned history to note it in
+    safe_messaging_read = safe_messaging_notes.read_field()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.PUBLISHED and not cleaned.get("safe_messaging_read"):
+            texts = [
+                safe_messaging.Text("Term", cleaned.get("term") or ""),
+                safe_messaging.Text("Other names", cleaned.get("other_names") or ""),
+                safe_messaging_checks.markdown_text("Definition", cleaned.get("definition") or ""),
+            ]
+            if flags := safe_messaging_checks.check_texts(texts):
+                self.add_error(None, safe_messaging_notes.refusal(flags, what="term"))
+                self.add_error("safe_messaging_read", "Tick this to publish it with its notes.")
+        return cleaned
 
 
 @admin.register(Term)
@@ -33,7 +51,19 @@ class TermAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("term", "slug", "other_names", "definition", "treatment")}),
         ("In pages", {"fields": ("mark_in_pages",)}),
-        ("Publishing", {"fields": ("status", "on_the_site", "created", "updated", "edit_token")}),
+        (
+            "Publishing",
+            {
+                "fields": (
+                    "status",
+                    "safe_messaging_read",
+                    "on_the_site",
+                    "created",
+                    "updated",
+                    "edit_token",
+                )
+            },
+        ),
     )
 
     class Media:
@@ -41,11 +71,13 @@ class TermAdmin(admin.ModelAdmin):
         css = {"all": ["admin/css/markdownx_editor.css"]}
 
     def get_fieldsets(self, request, obj=None):
-        if obj is None or self.has_change_permission(request, obj):
-            return self.fieldsets
-        # Read only: no form to guard.
+        hidden = set()
+        if obj is not None and not self.has_change_permission(request, obj):
+            hidden.add("edit_token")  # read only: no form to guard
+        if not is_publisher(request):
+            hidden.add("safe_messaging_read")  # only publishers publish
         return [
-            (name, {**options, "fields": [f for f in options["fields"] if f != "edit_token"]})
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in self.fieldsets
         ]
 

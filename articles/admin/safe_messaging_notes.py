@@ -40,11 +40,12 @@ def submitted_flags(form, cleaned):
     return page_flags(page)
 
 
-def refusal(flags):
+def refusal(flags, what="page"):
     """Why publishing was refused: said above the form, with the notes, which stays as typed."""
     return format_html(
-        "This page has safe-messaging notes. Read them, then tick “{}” to publish it (or change "
+        "This {} has safe-messaging notes. Read them, then tick “{}” to publish it (or change "
         "the text). Nothing you entered has been lost.{}",
+        what,
         READ_LABEL,
         notes_html(flags, publishing=True),
     )

@@ -23,6 +23,30 @@ def validate_definition_length(text):
         )
 
 
+def validate_definition_text(text):
+    """A definition is read in a sentence's place: words only, no images (which would also need
+    alt text no one reviews there)."""
+    if "<img" in markdown.plain_html(text):
+        raise ValidationError(
+            "A definition is words only: remove the image (put it in the article or treatment "
+            "page instead)."
+        )
+
+
+# Ids the glossary page already uses (the site's own start with "site-"): a term's entry can't
+# take them, or its address would lead elsewhere on the page.
+RESERVED_SLUGS = {"main"}
+SITE_IDS = "site-"
+
+
+def validate_term_slug(slug):
+    if slug in RESERVED_SLUGS or slug.startswith(SITE_IDS):
+        raise ValidationError(
+            f"“{slug}” is already an address on the glossary page: choose another slug (for "
+            "example the term's own letters)."
+        )
+
+
 class TermQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the glossary page, marks in pages, search synonyms."""
@@ -44,6 +68,7 @@ class Term(models.Model):
     slug = models.SlugField(
         max_length=100,
         unique=True,
+        validators=[validate_term_slug],
         help_text="Its place on the glossary page (/glossary/#this-slug).",
     )
     other_names = models.TextField(
@@ -52,7 +77,11 @@ class Term(models.Model):
         "“Electroconvulsive therapy”. Marked in pages like the term, and found by search.",
     )
     definition = MarkdownxField(
-        validators=[markdown.validate_markdown, validate_definition_length],
+        validators=[
+            markdown.validate_markdown,
+            validate_definition_length,
+            validate_definition_text,
+        ],
         help_text=f"Markdown. Plain language, at most {DEFINITION_MAX_WORDS} words.",
     )
     definition_html = models.TextField(editable=False, blank=True)

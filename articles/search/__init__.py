@@ -15,7 +15,10 @@ rows are loaded raw (loaddata, as a restore does), `index_all()` rebuilds them.
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
+from django.db.models import Min
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -49,9 +52,14 @@ class Result:
 
 
 def clean_query(raw):
-    """The query as searched: no control characters, bounded length, single spaces."""
-    text = re.sub(r"[\x00-\x1f\x7f]", " ", raw or "")
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    """The query as searched: no control characters, bounded length (whole words), single
+    spaces."""
+    text = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", raw or "").split())
+    if len(text) > MAX_QUERY_LENGTH:
+        # At a space where there is one: a word cut in two finds nothing.
+        cut = text[: MAX_QUERY_LENGTH + 1]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUERY_LENGTH]
+    return text
 
 
 def uses_postgres():
@@ -83,6 +91,7 @@ def ranked_ids(parsed):
     (in title, in summary, relevance)."""
     if not parsed.included:
         return []
+    refresh_listed_names()
     return sorted(engine().ranked(KINDS, parsed, MAX_RESULTS), key=_best_first)[:MAX_RESULTS]
 
 
@@ -175,17 +184,54 @@ def _finds(text, synonyms):
 
 def index(page):
     """Refresh the index entry of a saved page, and the words it adds to suggestions once
-    published. A treatment renamed refreshes the articles that list it too."""
+    published. A treatment renamed, published or withdrawn refreshes the articles that list it
+    too."""
     index_all(type(page).objects.filter(pk=page.pk), words=False)
     if page.status == Status.PUBLISHED:
         title, summary = FIELDS[type(page)]
         found = query.vocabulary((getattr(page, title), getattr(page, summary), page.plain_text))
         if found:
             engine().add_words(found)
-    renamed = isinstance(page, Treatment) and page.loaded.get("name", page.name) != page.name
-    if renamed:
-        listing = ArticleTreatment.objects.filter(treatment=page).values("article")
-        index_all(Article.objects.filter(pk__in=listing), words=False)
+    if isinstance(page, Treatment) and _listed_name_may_change(page):
+        index_listing(Treatment.objects.filter(pk=page.pk))
+
+
+def _listed_name_may_change(treatment):
+    """Whether the articles listing this treatment are found by its name differently now:
+    renamed, published, withdrawn or rescheduled (or new, or not as loaded)."""
+    return any(
+        treatment.loaded.get(field, object()) != getattr(treatment, field)
+        for field in ("name", "status", "publish_at")
+    )
+
+
+def index_listing(treatments):
+    """Refresh the entries of the articles that list these treatments."""
+    listing = ArticleTreatment.objects.filter(treatment__in=treatments).values("article")
+    index_all(Article.objects.filter(pk__in=listing), words=False)
+    cache.delete(LISTED_DUE_KEY)
+
+
+# A treatment published for a later time becomes public with no save: the articles listing it
+# are indexed with its name on the first search after that moment. The moment is kept in the
+# shared cache, so a search asks the database only when it changes.
+LISTED_DUE_KEY = "search:listed-treatment-due"
+NOTHING_DUE = "none"
+
+
+def refresh_listed_names(now=None):
+    """Index, with their names, the articles listing treatments whose publish time has come
+    since they were saved."""
+    now = now or timezone.now()
+    due = cache.get(LISTED_DUE_KEY)
+    if due is None:
+        due = (
+            Treatment.objects.scheduled().aggregate(soonest=Min("publish_at"))["soonest"]
+            or NOTHING_DUE
+        )
+        cache.set(LISTED_DUE_KEY, due, None)
+    if due != NOTHING_DUE and due <= now:
+        index_listing(Treatment.objects.published().filter(publish_at__gte=due))
 
 
 def index_all(queryset, words=True):

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
 from django.db import connection
 from django.db.models import F, OuterRef, Subquery
 
-from ..models import Article, ArticleTreatment
+from ..models import Article, ArticleTreatment, Treatment
 
 CONFIG = "english"
 WORDS_TABLE = "articles_search_word"
@@ -49,8 +49,12 @@ def vector(model, title, summary):
         + SearchVector("plain_text", weight="C", config=CONFIG)
     )
     if model is Article:
+        # Only the treatments readers see in its list: a draft's or withdrawn one's name is
+        # nobody's signed-off text (search.index keeps this in step with their publishing).
         names = (
-            ArticleTreatment.objects.filter(article=OuterRef("pk"))
+            ArticleTreatment.objects.filter(
+                article=OuterRef("pk"), treatment__in=Treatment.objects.published()
+            )
             .order_by()
             .values("article")
             .annotate(names=StringAgg("treatment__name", delimiter=" "))

@@ -78,12 +78,24 @@ class _Item:
     or_before: bool
 
 
+def trimmed(tokens):
+    """Words as both databases search them: stop words at either end left out, as PostgreSQL
+    leaves them out ("ECT's" is "ect"; a name that is only a stop word, such as "IT", is no
+    phrase at all). Inside a phrase they stay: PostgreSQL keeps their place, SQLite their word."""
+    tokens = list(tokens)
+    while tokens and tokens[0] in STOP_WORDS:
+        tokens.pop(0)
+    while tokens and tokens[-1] in STOP_WORDS:
+        tokens.pop()
+    return tuple(tokens)
+
+
 def synonym_table(name_lists):
     """{phrase: all names} from the names of each term (`Term.names`): any name of a term
     searches for all of them."""
     table = {}
     for names in name_lists:
-        phrases = {tuple(words(name)) for name in names} - {()}
+        phrases = {trimmed(words(name)) for name in names} - {()}
         for phrase in phrases:
             table.setdefault(phrase, set()).update(phrases)
     return {phrase: tuple(sorted(names)) for phrase, names in table.items()}
@@ -101,8 +113,8 @@ def parse(text, synonyms=None):
         phrases, span = _synonyms_at(items, index, synonyms, longest)
         if phrases is None:
             span = 1
-            phrases = (item.tokens,)
-            if all(token in STOP_WORDS for token in item.tokens):
+            phrases = (trimmed(item.tokens),)
+            if not phrases[0]:
                 index += 1
                 continue
         if item.or_before and groups and not groups[-1].excluded and not item.excluded:
@@ -137,7 +149,7 @@ def _synonyms_at(items, index, synonyms, longest):
     if item.excluded or not synonyms:
         return None, 0
     if item.quoted:
-        return synonyms.get(item.tokens), 1
+        return synonyms.get(trimmed(item.tokens)), 1
     tokens = ()
     candidates = []
     for span, following in enumerate(items[index:], 1):
@@ -146,8 +158,8 @@ def _synonyms_at(items, index, synonyms, longest):
         tokens += following.tokens
         if len(tokens) > longest:
             break
-        if tokens in synonyms:
-            candidates.append((synonyms[tokens], span))
+        if trimmed(tokens) in synonyms:
+            candidates.append((synonyms[trimmed(tokens)], span))
     return candidates[-1] if candidates else (None, 0)
 
 

@@ -124,11 +124,17 @@ def index(queryset, title, summary):
     ids, params = queryset.order_by().values("pk").query.sql_with_params()
     listed = "''"
     if model is Article:
+        # Only the treatments readers see in its list: a draft's or withdrawn one's name is
+        # nobody's signed-off text (search.index keeps this in step with their publishing).
         links, treatments = ArticleTreatment._meta.db_table, Treatment._meta.db_table
+        public, public_params = (
+            Treatment.objects.published().order_by().values("pk").query.sql_with_params()
+        )
         listed = (
             f"(SELECT group_concat(t.name, ' ') FROM {links} l JOIN {treatments} t "  # noqa: S608
-            "ON t.id = l.treatment_id WHERE l.article_id = p.id)"
+            f"ON t.id = l.treatment_id WHERE l.article_id = p.id AND t.id IN ({public}))"
         )
+        params = (*public_params, *params)
     sql = (
         f"INSERT OR REPLACE INTO {TABLE} (rowid, title, summary, body, listed) "  # noqa: S608
         f"SELECT p.id * {len(KINDS)} + {KINDS.index(model)}, p.{title}, p.{summary}, "

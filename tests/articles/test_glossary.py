@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from articles import drafts
+from articles import drafts, term_marks
 from articles.admin.base import edit_token
-from articles.models import Article, Status
+from articles.models import Article, Status, Treatment
 from operations.page_cache import new_generation
 from tests.articles.test_views import QUERY_LIMITS
 from tests.support.factories import add_treatments, make_article, make_term, make_treatment
@@ -188,6 +188,28 @@ def test_changing_unpublishing_and_deleting_a_published_term_marks_pages_again(p
     assert [marks(html_of(stored(page))) for page in pages] == [[], [], []]
 
 
+def test_names_beyond_ascii_are_found_in_any_case_on_every_database(series):
+    # SQLite's LIKE folds the case of ASCII letters only; marking folds it for all.
+    article = make_article(series, body="A text about EXAMPLÉWORD.")
+    term = make_term(term="Exampléword", other_names="", status=Status.REVIEW)
+    term.status = Status.PUBLISHED
+    term.save()
+    assert marks(stored(article).body_html) == ["EXAMPLÉWORD"]
+    term.status = Status.UNPUBLISHED
+    term.save()
+    assert marks(stored(article).body_html) == []
+
+
+def test_a_page_marking_a_term_is_rendered_again_whatever_its_text_says(series):
+    # However its mark came to be, a page that marks a withdrawn term loses the mark.
+    term = make_term()
+    article = make_article(series, body="First Exampleword here.")
+    Article.objects.filter(pk=article.pk).update(plain_text="")
+    term.status = Status.UNPUBLISHED
+    term.save()
+    assert marks(stored(article).body_html) == []
+
+
 def test_a_term_that_is_not_published_reads_no_page(pages):
     term = make_term(status=Status.DRAFT)
     with CaptureQueriesContext(connection) as queries:
@@ -332,3 +354,19 @@ def test_the_glossary_is_linked_from_every_page_and_in_the_sitemap(client, artic
         assert soup_of(client, url).select_one(f'.site-footer a[href="{GLOSSARY}"]'), url
     assert "http://testserver/glossary/" in client.get("/sitemap-pages.xml").content.decode()
     assert reverse("articles:glossary") == GLOSSARY
+
+
+def test_marking_again_stores_what_rendering_again_would(seeded):
+    # Publishing a term marks pages from their stored HTML, not from their Markdown: the same.
+    make_term("Example stored term", other_names="depression\nECT")
+    assert term_marks.marked_slugs(Article.objects.get().body_html)
+    for model in (Article, Treatment):
+        for page in model.objects.all():
+            page.render_markdown()
+            rendered = [getattr(page, name) for name in model.html_fields]
+            page.mark_terms_again()
+            assert [getattr(page, name) for name in model.html_fields] == rendered, page
+            for name in model.html_fields:
+                setattr(page, name, term_marks.unmarked(getattr(page, name)))
+            page.mark_terms_again()
+            assert [getattr(page, name) for name in model.html_fields] == rendered, page

@@ -146,3 +146,57 @@ def test_marking_a_page_is_edited_with_its_text_and_signed_off(
     live.refresh_from_db()
     assert live.mark_terms is False
     assert 'class="term"' not in live.body_html
+
+
+# A definition a publisher publishes goes into every page marking the term, after those pages
+# were signed off: it passes the same safe-messaging checks, here with a method named.
+FLAGGED = "Some people with example depression take an overdose of 50 pills."
+
+
+def test_publishing_a_term_with_safe_messaging_notes_needs_them_read(publisher_client):
+    term = make_term(status=Status.REVIEW)
+    before = term.definition
+    data = form_data(publisher_client.get(change_url(term)))
+    publish = {**data, "definition": FLAGGED, "status": Status.PUBLISHED}
+
+    response = publisher_client.post(change_url(term), publish)
+
+    assert response.status_code == 200
+    assert "This term has safe-messaging notes" in " ".join(form_errors(response))
+    term.refresh_from_db()
+    assert (term.status, term.definition) == (Status.REVIEW, before)
+
+    response = publisher_client.post(change_url(term), {**publish, "safe_messaging_read": "on"})
+    assert response.status_code == 302, form_errors(response)
+    term.refresh_from_db()
+    assert (term.status, term.definition) == (Status.PUBLISHED, FLAGGED)
+
+
+def test_a_published_terms_new_definition_is_checked_too(publisher_client):
+    term = make_term(status=Status.PUBLISHED)
+    data = form_data(publisher_client.get(change_url(term)))
+    response = publisher_client.post(change_url(term), {**data, "definition": FLAGGED})
+    assert response.status_code == 200
+    assert "safe-messaging notes" in " ".join(form_errors(response))
+
+
+def test_editors_drafts_are_not_checked_and_see_no_box(editor_client):
+    response = editor_client.get(ADD)
+    assert b'name="safe_messaging_read"' not in response.content
+    response = editor_client.post(ADD, {**NEW_TERM, "definition": FLAGGED, "status": "draft"})
+    assert response.status_code == 302, form_errors(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("definition", "An example ![picture](/media/x.png) definition.", "words only"),
+        ("slug", "main", "already an address"),
+        ("slug", "site-letter-e", "already an address"),
+    ],
+)
+def test_definitions_are_words_and_slugs_are_the_terms_own(editor_client, field, value, message):
+    response = editor_client.post(ADD, {**NEW_TERM, field: value, "status": Status.DRAFT})
+    assert response.status_code == 200
+    assert message in " ".join(form_errors(response))
+    assert not Term.objects.exists()

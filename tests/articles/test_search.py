@@ -103,6 +103,10 @@ def test_no_results_says_so(client, pages):
 def test_query_cleaning():
     assert search.clean_query(" a\x00b\n c ") == "a b c"
     assert len(search.clean_query("x" * 1000)) == search.MAX_QUERY_LENGTH
+    # Cut between words, never inside one.
+    words = ("ketamine " * 40).strip()
+    assert search.clean_query(words) == " ".join(["ketamine"] * 22)
+    assert search.clean_query(words + "x").endswith("ketamine")
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")

@@ -64,6 +64,15 @@ def test_synonyms_combine_with_the_other_words(client, pages):
     assert search(client, "term")[0] == [FIRST]
 
 
+def test_a_name_that_is_only_a_stop_word_is_no_synonym(client, series):
+    # "IT" would otherwise mean the word "it", on nearly every page, on SQLite only.
+    make_article(series, 1, title="Example first page", body="It helps, it says.")
+    make_article(series, 2, title="Example second page", body="About Exampleword therapy.")
+    make_term(term="IT", slug="it-example", other_names="Exampleword therapy")
+    assert search(client, "exampleword therapy")[0] == ["#2 Example second page"]
+    assert search(client, "IT")[0] == []
+
+
 def test_an_article_is_found_by_the_names_of_the_treatments_it_lists(client, series):
     article = make_article(series, title="Example plain article", body="Nothing named here.")
     listed = make_treatment("example-listed", name="Example Zorvatin")
@@ -79,6 +88,35 @@ def test_an_article_is_found_by_the_names_of_the_treatments_it_lists(client, ser
 
     link.delete()
     assert search(client, "qelvatin")[0] == ["Example Qelvatin"]
+
+
+def test_only_published_treatments_names_find_the_articles_listing_them(client, series):
+    article = make_article(series, title="Example plain article", body="Nothing named here.")
+    listed = make_treatment("example-listed", name="Example Zorvatin", status=Status.DRAFT)
+    ArticleTreatment.objects.create(article=article, treatment=listed)
+    # Its name is nobody's signed-off text yet: the article's page doesn't show it.
+    assert search(client, "zorvatin")[0] == []
+
+    listed.status = Status.PUBLISHED
+    listed.save()
+    assert search(client, "zorvatin")[0] == ["Example Zorvatin", "#1 Example plain article"]
+
+    listed.status = Status.UNPUBLISHED
+    listed.save()
+    assert search(client, "zorvatin")[0] == []
+
+
+def test_a_scheduled_treatments_name_finds_its_articles_once_it_is_public(
+    client, series, time_machine
+):
+    soon = timezone.now() + timedelta(hours=1)
+    article = make_article(series, title="Example plain article", body="Nothing named here.")
+    listed = make_treatment("example-listed", name="Example Zorvatin", publish_at=soon)
+    ArticleTreatment.objects.create(article=article, treatment=listed)
+    assert search(client, "zorvatin")[0] == []
+    # Its time comes with no save: the first search after it indexes the article again.
+    time_machine.move_to(soon + timedelta(minutes=1))
+    assert search(client, "zorvatin")[0] == ["Example Zorvatin", "#1 Example plain article"]
 
 
 def test_a_misspelled_word_gets_the_sites_word_as_a_link(client, series):

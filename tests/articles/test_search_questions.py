@@ -21,6 +21,8 @@ DBS = "Deep Brain Stimulation (DBS)"
 QUESTIONS = [
     # Named in the treatment's title; the article lists the treatment.
     ("ECT", [ECT], None),
+    # A possessive: its "s" is a stop word on both databases.
+    ("ECT's", [ECT], None),
     ("TMS", [TMS], None),
     ("ketamine", [KETAMINE], None),
     ("magnetic", [TMS], None),

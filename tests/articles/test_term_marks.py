@@ -186,3 +186,20 @@ def test_marking_changes_no_word_readers_read_and_is_undone_exactly(parts):
     for details in soup.select("details.term-definition"):
         details.decompose()
     assert markdown.plain_text(str(soup)) == markdown.plain_text(html)
+
+
+def test_names_with_quotes_and_no_break_spaces_are_marked_as_the_text_writes_them():
+    quoted = term_marks.Entry(
+        slug="example-quoted",
+        names=("Example's word", 'The "example" word', "Example & word"),
+        url="/glossary/#example-quoted",
+        definition_html="<p>An example definition.</p>",
+    )
+    for text, found in (
+        ("About Example's word here.", "Example's word"),
+        ('About the "example" word here.', 'the "example" word'),
+        ("About Example &amp; word here.", "Example & word"),
+    ):
+        assert marks(marked(text, [quoted])[0]) == [found], text
+    html, _ = marked("About the Example&nbsp;term here.")
+    assert marks(html) == ["Example\xa0term"]
