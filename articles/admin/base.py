@@ -58,7 +58,8 @@ class PublishersOnlyMixin:
 
 class EditorialForm(forms.ModelForm):
     """Adds the optional change note kept in the history, and refuses a save based on a version
-    someone else has since changed, keeping the editor's text in the form."""
+    someone else has since changed, keeping the editor's text in the form. (MarkdownAdmin first
+    merges such a save with theirs: save_merge; only what is left to choose is refused.)"""
 
     revision_note = forms.CharField(
         label="Change note",

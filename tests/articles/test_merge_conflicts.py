@@ -13,6 +13,7 @@ from tests.support.factories import (
     add_treatments,
     client_for,
     make_article,
+    make_figure,
     make_staff,
     make_treatment,
 )
@@ -381,3 +382,21 @@ def test_publishing_after_a_merge_still_needs_a_second_look(
     assert article.status == Status.REVIEW
     saved(publisher_client, article, form_data(response))
     assert article.status == Status.PUBLISHED and "first (A)" in article.body
+
+
+def test_a_figure_they_added_and_changed_stays_with_its_picture(
+    editor_client, second_editor, listed
+):
+    figure = make_figure(listed, alt_text="Example alt text by A")
+    save_via_admin(editor_client, listed)  # A's save, with the figure in the list
+    b_form = opened(second_editor, listed)
+    a_form = opened(editor_client, listed)
+    a_form["figures-0-caption"] = "Example caption by A"
+    saved(editor_client, listed, a_form)
+    b_form["body"] = BODY.replace("third", "third (B) [[figure 1]]")
+
+    saved(second_editor, listed, b_form)
+
+    figure.refresh_from_db()
+    assert (figure.alt_text, figure.caption) == ("Example alt text by A", "Example caption by A")
+    assert figure.image.name and "third (B)" in listed.body
