@@ -1,53 +1,25 @@
 """What the content admins share: the Markdown editor, history with diffs and a change note, no
 lost updates, sign-off for publishing, and the plain-language figures."""
 
-import reversion
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
-from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
 from .. import drafts, public_use, readability, search
 from ..models import Status
 from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
+from .edit_tokens import edit_token, last_change
 from .history import GuardedHistoryMixin
 from .review_links import ReviewLinksMixin
+from .save_merge import MergeOnConflictMixin
 from .signoff import SignOffMixin
-
-
-def edit_token(obj):
-    return obj.updated.isoformat() if obj is not None and obj.pk and obj.updated else ""
-
-
-def last_change(obj):
-    """Who saved this object last, and when, from its history (the admin's log for an object
-    without versions, such as the urgent-help callout)."""
-    if not reversion.is_registered(type(obj)):
-        entry = (
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
-            )
-            .select_related("user")
-            .first()
-        )
-        if entry is None:
-            return "Someone", obj.updated
-        return entry.user.get_full_name() or entry.user.get_username(), entry.action_time
-    version = Version.objects.get_for_object(obj).select_related("revision__user").first()
-    if version is None:
-        return "Someone", obj.updated
-    user = version.revision.user
-    name = (user.get_full_name() or user.get_username()) if user else "Someone"
-    return name, version.revision.date_created
 
 
 def is_publisher(request):
@@ -86,7 +58,8 @@ class PublishersOnlyMixin:
 
 class EditorialForm(forms.ModelForm):
     """Adds the optional change note kept in the history, and refuses a save based on a version
-    someone else has since changed, keeping the editor's text in the form."""
+    someone else has since changed, keeping the editor's text in the form. (MarkdownAdmin first
+    merges such a save with theirs: save_merge; only what is left to choose is refused.)"""
 
     revision_note = forms.CharField(
         label="Change note",
@@ -193,7 +166,7 @@ def with_safe_messaging(fields, read):
             yield from read
 
 
-class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
+class MarkdownAdmin(MergeOnConflictMixin, GuardedHistoryMixin, CompareVersionAdmin):
     """Markdown fields get the markdownx editor with its live preview; every save records a
     revision (django-reversion) that the history page can diff and, for those who may publish,
     restore."""

@@ -98,7 +98,7 @@ def test_publisher_publishes_an_article(browsers, series):
     assert reader.errors == []
 
 
-def test_second_save_of_the_same_article_is_refused_and_keeps_the_text(browsers, series):
+def test_second_save_of_the_same_article_asks_and_keeps_the_text(browsers, series):
     article = make_article(series, status=Status.DRAFT, body="The first text.")
     alice = browsers.staff("alice", "Editors", first_name="Alice")
     bob = browsers.staff("bob", "Editors", first_name="Bob")
@@ -113,11 +113,14 @@ def test_second_save_of_the_same_article_is_refused_and_keeps_the_text(browsers,
 
     expect(bob.page.locator(".errornote")).to_be_visible()
     expect(bob.page.locator(".errorlist").first).to_contain_text("Alice changed this article on")
-    expect(bob.page.locator("details.their-version pre")).to_have_text("Alice's text.")
+    expect(bob.page.locator(".merge-theirs .merge-text")).to_have_text("Alice's text.")
+    expect(bob.page.locator(".merge-yours .merge-text")).to_have_text("Bob's text.")
     expect(bob.page.locator("#id_body")).to_have_value("Bob's text.")
     article.refresh_from_db()
     assert article.body == "Alice's text."
 
+    # Having seen Alice's version, Bob keeps his (test_browser_merge.py: the other choices).
+    bob.page.get_by_label("Keep mine").check()
     save(bob.page)
     expect(bob.page.locator(".messagelist .success")).to_be_visible()
     article.refresh_from_db()

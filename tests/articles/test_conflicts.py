@@ -38,13 +38,22 @@ def test_a_stale_save_is_refused_and_keeps_the_text(editor_client, second_editor
     assert "after you opened it" in message
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("textarea", attrs={"name": field}).text.strip() == "B's different wording."
-    their = soup.select_one("details.their-version")
-    assert "A's careful wording." in their.get_text()
+    [block] = soup.select(".merge-conflicts .merge-block")
+    assert "A's careful wording." in block.select_one(".merge-theirs").get_text()
+    assert "B's different wording." in block.select_one(".merge-yours").get_text()
     obj.refresh_from_db()
     assert getattr(obj, field) == "A's careful wording."
 
-    # Having seen A's version, B saves again on purpose.
+    # Saving again without choosing keeps asking: A's version is never dropped unseen.
     response = second_editor.post(url, form_data(response))
+    assert response.status_code == 200
+    obj.refresh_from_db()
+    assert getattr(obj, field) == "A's careful wording."
+
+    # Having seen A's version, B keeps theirs on purpose.
+    data = form_data(response)
+    data[block.select_one("input[type=radio]")["name"]] = "mine"
+    response = second_editor.post(url, data)
     assert response.status_code == 302, form_errors(response)
     obj.refresh_from_db()
     assert getattr(obj, field) == "B's different wording."

@@ -17,7 +17,7 @@ def form_data(response, form_id=None):
             data[name] = selected[0].get("value", "") if selected else ""
         elif field.name == "textarea":
             data[name] = field.text.removeprefix("\n")
-        elif field.get("type") == "checkbox":
+        elif field.get("type") in ("checkbox", "radio"):
             if field.has_attr("checked"):
                 data[name] = field.get("value", "on")
         else:
