@@ -22,6 +22,7 @@ from . import safe_messaging_notes
 from .history import GuardedHistoryMixin
 from .review_links import ReviewLinksMixin
 from .signoff import SignOffMixin
+from .version_compare import VersionCompareMixin
 
 
 def edit_token(obj):
@@ -193,7 +194,7 @@ def with_safe_messaging(fields, read):
             yield from read
 
 
-class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
+class MarkdownAdmin(VersionCompareMixin, GuardedHistoryMixin, CompareVersionAdmin):
     """Markdown fields get the markdownx editor with its live preview; every save records a
     revision (django-reversion) that the history page can diff and, for those who may publish,
     restore."""
