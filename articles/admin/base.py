@@ -19,6 +19,7 @@ from .. import drafts, public_use, readability, search
 from ..models import Status
 from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
+from .editor_layout import TextBoxesMixin
 from .history import GuardedHistoryMixin
 from .review_links import ReviewLinksMixin
 from .signoff import SignOffMixin
@@ -194,7 +195,7 @@ def with_safe_messaging(fields, read):
             yield from read
 
 
-class MarkdownAdmin(VersionCompareMixin, GuardedHistoryMixin, CompareVersionAdmin):
+class MarkdownAdmin(TextBoxesMixin, VersionCompareMixin, GuardedHistoryMixin, CompareVersionAdmin):
     """Markdown fields get the markdownx editor with its live preview; every save records a
     revision (django-reversion) that the history page can diff and, for those who may publish,
     restore."""
