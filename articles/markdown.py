@@ -173,11 +173,17 @@ def _nesting_problem(text):
     return None
 
 
+def typed_length(text):
+    """The length of `text` as the editor typed it. Browsers send each line break in a form as
+    two characters (CR LF); the editor typed one."""
+    return len(text) - text.count("\r\n")
+
+
 def _formatted(text):
     """(sanitized HTML, None), or (None, why the text can't be formatted)."""
-    if len(text) > MAX_LENGTH:
+    if (length := typed_length(text)) > MAX_LENGTH:
         return None, (
-            f"This text is {len(text):,} characters long; the limit is {MAX_LENGTH:,}. Split it "
+            f"This text is {length:,} characters long; the limit is {MAX_LENGTH:,}. Split it "
             "into more than one page."
         )
     return _formatted_within_length(text)

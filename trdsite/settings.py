@@ -238,6 +238,9 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"]
+# The editor keeps a fixed height and scrolls, beside its preview (static/admin/css/
+# editor_layout.css), instead of growing to the length of the text.
+MARKDOWNX_EDITOR_RESIZABLE = False
 
 # Security. Django's defaults already send nosniff, X-Frame-Options: DENY, a same-origin
 # Referrer-Policy and Cross-Origin-Opener-Policy; the rest only makes sense over HTTPS, so it is

@@ -16,10 +16,12 @@ from ..models import Status
 from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
 from .edit_tokens import edit_token, last_change
+from .editor_layout import TextBoxesMixin
 from .history import GuardedHistoryMixin
 from .review_links import ReviewLinksMixin
 from .save_merge import MergeOnConflictMixin
 from .signoff import SignOffMixin
+from .version_compare import VersionCompareMixin
 
 
 def is_publisher(request):
@@ -166,7 +168,13 @@ def with_safe_messaging(fields, read):
             yield from read
 
 
-class MarkdownAdmin(MergeOnConflictMixin, GuardedHistoryMixin, CompareVersionAdmin):
+class MarkdownAdmin(
+    TextBoxesMixin,
+    MergeOnConflictMixin,
+    VersionCompareMixin,
+    GuardedHistoryMixin,
+    CompareVersionAdmin,
+):
     """Markdown fields get the markdownx editor with its live preview; every save records a
     revision (django-reversion) that the history page can diff and, for those who may publish,
     restore."""

@@ -31,6 +31,18 @@ def described(version):
     return f"the version of {when}" + (f" by {user.get_full_name() or user}" if user else "")
 
 
+def latest_version_label(page):
+    """What the latest version of `page` is (the history and the compare page say so), or
+    None: the current draft of a live page, or the live (or scheduled) version."""
+    if not isinstance(page, Publishable):
+        return None
+    if page.live_page_id:
+        return "Current draft"
+    if page.status == Status.PUBLISHED:
+        return "Live version" if page.is_public else "Scheduled version"
+    return None
+
+
 class GuardedHistoryMixin:
     """For a versioned ModelAdmin: history, compare, revert and recover confined to the object
     named in the URL; reverting and recovering go through drafts where pages are public."""
@@ -47,12 +59,9 @@ class GuardedHistoryMixin:
         # History says which version readers see.
         actions = super()._get_action_list(request, object_id, extra_context)
         page = self.get_object(request, unquote(object_id))
-        if isinstance(page, Publishable) and actions:
+        if actions and (label := latest_version_label(page)):
             latest = actions[0] if self.history_latest_first else actions[-1]
-            if page.live_page_id:
-                latest["label"] = "Current draft"
-            elif page.status == Status.PUBLISHED:
-                latest["label"] = "Live version" if page.is_public else "Scheduled version"
+            latest["label"] = label
         return actions
 
     def history_view(self, request, object_id, extra_context=None):

@@ -330,3 +330,16 @@ def test_markdown_endpoints_refuse_readers(client):
     upload = client.post(reverse("markdownx_upload"), {"image": "\x00" * 10})
 
     assert (preview.status_code, upload.status_code) == (403, 403)
+
+
+def test_the_length_limit_counts_each_line_break_once(series):
+    # Browsers send each line break typed in a form as CR LF: 10,000 lines of "Example." are
+    # 90,000 typed characters, 100,000 sent.
+    lines = "Example.\r\n" * 10_000
+    at_the_limit = new_article(series, lines + "x" * 10_000)
+    at_the_limit.full_clean()
+
+    with pytest.raises(ValidationError) as refused:
+        new_article(series, lines + "x" * 10_001).full_clean()
+    [message] = refused.value.message_dict["body"]
+    assert message.startswith("This text is 100,001 characters long; the limit is 100,000.")

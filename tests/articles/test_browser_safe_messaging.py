@@ -33,7 +33,7 @@ def test_an_editor_sees_the_flag_while_typing_and_a_publisher_must_tick(browsers
     page = editor.page
     page.goto(change_url(article))
     body = page.locator("#id_body")
-    body.press("End")
+    body.press("Control+End")  # the end of the text, not of its first visual line
     body.press_sequentially("\n\nExample: people who commit suicide")
 
     # Between the editor and its preview, not inside the preview of the page.
