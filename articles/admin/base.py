@@ -20,6 +20,7 @@ from ..models import Status
 from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
 from .history import GuardedHistoryMixin
+from .insert_image import InsertImageMixin
 from .review_links import ReviewLinksMixin
 from .signoff import SignOffMixin
 
@@ -193,7 +194,7 @@ def with_safe_messaging(fields, read):
             yield from read
 
 
-class MarkdownAdmin(GuardedHistoryMixin, CompareVersionAdmin):
+class MarkdownAdmin(InsertImageMixin, GuardedHistoryMixin, CompareVersionAdmin):
     """Markdown fields get the markdownx editor with its live preview; every save records a
     revision (django-reversion) that the history page can diff and, for those who may publish,
     restore."""
