@@ -14,8 +14,8 @@ from articles.models import Article, Status
 from tests.support.admin_forms import form_data, form_errors
 from tests.support.factories import make_article
 
-IMAGE = "/media/markdownx/example-chart.png"
-OTHER = "/media/markdownx/example-photo.png"
+IMAGE = "/media/uploads/example-chart.png"
+OTHER = "/media/uploads/example-photo.png"
 
 
 @pytest.mark.parametrize(

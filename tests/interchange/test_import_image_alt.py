@@ -10,7 +10,7 @@ from tests.support.markdown_exports import DRAFT, edit, export, run_import
 
 pytestmark = pytest.mark.django_db
 
-IMAGE = "/media/markdownx/example-chart.png"
+IMAGE = "/media/uploads/example-chart.png"
 TREATMENT = "treatments/example-treatment.md"
 
 

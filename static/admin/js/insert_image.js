@@ -126,15 +126,17 @@
     return "![" + alt.replace(/[\\[\]`]/g, "\\$&") + "](" + url + ")";
   }
 
-  /* The text with `snippet` on a line of its own in place of the selection: a blank line
-     before it unless it starts the text, and after it unless it ends the text. */
+  /* The text with `snippet` on a line of its own in place of the selection, a blank line
+     before it (unless it starts the text) and after it; the caret goes after that blank line,
+     so what is typed next starts a paragraph of its own. (Blank lines at the end of the text
+     are dropped on save.) */
   function onItsOwnLine(value, start, end, snippet) {
     var before = value.slice(0, start);
     var after = value.slice(end);
     var lead = before ? "\n".repeat(Math.max(0, 2 - before.match(/\n*$/)[0].length)) : "";
-    var tail = after ? "\n".repeat(Math.max(0, 2 - after.match(/^\n*/)[0].length)) : "";
-    var inserted = lead + snippet + tail;
-    return { value: before + inserted + after, caret: before.length + inserted.length };
+    var tail = "\n".repeat(Math.max(0, 2 - after.match(/^\n*/)[0].length));
+    var caret = before.length + lead.length + snippet.length + 2;
+    return { value: before + lead + snippet + tail + after, caret: caret };
   }
 
   function insert(editor, alt, url) {
