@@ -50,7 +50,9 @@
       "What it shows and why it is here, in a sentence or two, as you would say it to a " +
       "reader on the phone. Screen readers read this out; it also shows if the image " +
       "doesn't load.");
-    var error = element("p", { id: "insert-image-alt-error", "class": "errornote", hidden: "" });
+    var error = element("p", {
+      id: "insert-image-alt-error", "class": "errornote", role: "alert", hidden: ""
+    });
     var decorativeRow = element("div", { "class": "insert-image-decorative" });
     var decorative = element("input", {
       type: "checkbox",
