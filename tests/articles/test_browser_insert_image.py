@@ -241,7 +241,10 @@ def test_a_refused_upload_shows_the_servers_reason_and_keeps_the_text(browsers, 
     assert [message for _, message in editor.errors if "400" not in message] == []
 
 
-def test_a_dropped_image_asks_for_alt_text_and_lands_on_its_own_line(browsers, series):
+@pytest.mark.parametrize("event", ["dropped", "pasted"])
+def test_a_dropped_or_pasted_image_asks_for_alt_text_and_lands_on_its_own_line(
+    browsers, series, event
+):
     editor = signed_in_editor(browsers, "desktop")
     page = editor.page
     open_draft(editor, series)
@@ -250,15 +253,18 @@ def test_a_dropped_image_asks_for_alt_text_and_lands_on_its_own_line(browsers, s
     put_cursor(page, len(BEFORE))
 
     body.evaluate(
-        """(el, bytes) => {
+        """(el, [bytes, event]) => {
+            // The file as the browser hands it to the page when dropped or pasted.
             const transfer = new DataTransfer();
             const file = new File([new Uint8Array(bytes)], "example-dropped.png",
                                   {type: "image/png"});
             transfer.items.add(file);
-            el.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true,
-                                                    cancelable: true}));
+            const options = {bubbles: true, cancelable: true};
+            el.dispatchEvent(event === "dropped"
+                ? new DragEvent("drop", {...options, dataTransfer: transfer})
+                : new ClipboardEvent("paste", {...options, clipboardData: transfer}));
         }""",
-        list(png_bytes(size=(60, 40))),
+        [list(png_bytes(size=(60, 40))), event],
     )
     dialog = page.get_by_role("dialog", name="Describe the image")
     expect(dialog).to_contain_text("example-dropped.png")
@@ -273,7 +279,7 @@ def test_a_dropped_image_asks_for_alt_text_and_lands_on_its_own_line(browsers, s
         + re.escape(")\n" + AFTER),
         value,
     ), value
-    # markdownx's own drop handler did not run: one upload, no `![](...)` of its own.
+    # markdownx's own handler did not run: one upload, no `![](...)` of its own.
     assert "![](" not in value
     assert len(stored_uploads()) == len(uploads) + 1
     expect(body).to_be_focused()

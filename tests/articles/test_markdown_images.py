@@ -113,7 +113,12 @@ def test_the_admin_refuses_the_save_naming_the_image_and_keeps_the_text(editor_c
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("admin_name", "field"),
-    [("article_add", "body"), ("treatment_add", "body"), ("treatment_add", "summary")],
+    [
+        ("article_add", "body"),
+        ("treatment_add", "body"),
+        ("treatment_add", "summary"),
+        ("person_add", "bio"),
+    ],
 )
 def test_the_editor_help_says_how_to_add_an_image(publisher_client, admin_name, field):
     response = publisher_client.get(reverse(f"admin:articles_{admin_name}"))
