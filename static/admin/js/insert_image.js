@@ -247,8 +247,10 @@
     }
 
     button.addEventListener("click", function () { picker.click(); });
+    // Choosing a file changes nothing in the page's form (nor its unsaved-changes guard) until
+    // the image is inserted.
+    picker.addEventListener("input", function (event) { event.stopPropagation(); });
     picker.addEventListener("change", function (event) {
-      // Choosing a file changes nothing in the page's form until the image is inserted.
       event.stopPropagation();
       var files = Array.prototype.slice.call(picker.files);
       picker.value = "";
