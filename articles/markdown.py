@@ -39,6 +39,8 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 
+from . import markdown_images
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
     "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p",
@@ -210,7 +212,8 @@ def problem(text):
     """Why `text` can't be saved as Markdown, or None."""
     if "\x00" in text:
         return "The text contains a null character (often pasted from another program); remove it."
-    return _formatted(text)[1]
+    html, message = _formatted(text)
+    return message or markdown_images.missing_alt_problem(html)
 
 
 def validate_markdown(text):
@@ -226,7 +229,7 @@ def _to_html(text):
         # Saved without validation (a shell, an import): shown as written, escaped, in paragraphs.
         paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text)]
         html = "".join(f"<p>{escape(part)}</p>\n" for part in paragraphs if part)
-    return html
+    return markdown_images.for_readers(html)
 
 
 def render(text):

@@ -18,6 +18,7 @@ from . import safe_messaging_notes
 from .edit_tokens import edit_token, last_change
 from .editor_layout import TextBoxesMixin
 from .history import GuardedHistoryMixin
+from .insert_image import InsertImageMixin
 from .review_links import ReviewLinksMixin
 from .save_merge import MergeOnConflictMixin
 from .signoff import SignOffMixin
@@ -169,6 +170,7 @@ def with_safe_messaging(fields, read):
 
 
 class MarkdownAdmin(
+    InsertImageMixin,
     TextBoxesMixin,
     MergeOnConflictMixin,
     VersionCompareMixin,

@@ -23,6 +23,7 @@ from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
+from .insert_image import InsertImageMixin
 from .review import PreviewMixin, review_queue_view
 
 
@@ -45,7 +46,7 @@ class SeriesAdmin(ShownPubliclyMixin, MarkdownAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ShownPubliclyMixin, admin.ModelAdmin):
+class PersonAdmin(InsertImageMixin, ShownPubliclyMixin, admin.ModelAdmin):
     """Their public page shows name, credentials, role, bio and declared conflicts once a
     published page credits them: from then on only publishers change them (ShownPubliclyMixin),
     and a page's sign-off covers them (drafts.fingerprint)."""

@@ -6,10 +6,11 @@ from markdownx.widgets import AdminMarkdownxWidget
 
 from ..models import EditorialPolicy
 from .base import PublishersOnlyMixin
+from .insert_image import InsertImageMixin
 
 
 @admin.register(EditorialPolicy)
-class EditorialPolicyAdmin(PublishersOnlyMixin, admin.ModelAdmin):
+class EditorialPolicyAdmin(InsertImageMixin, PublishersOnlyMixin, admin.ModelAdmin):
     """One page, written by publishers: readers see it, and the links to it, only once it is
     written and shown. Editors can read it."""
 
