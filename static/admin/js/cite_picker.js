@@ -132,6 +132,7 @@
       textarea.setRangeText(code, start, stop, "end");
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
       close();
+      list.replaceChildren();
       input.value = "";
       status.textContent = "Inserted " + code + ".";
       textarea.focus();
@@ -141,6 +142,9 @@
     input.addEventListener("input", function (event) {
       // A search is not an edit of the page: the unsaved-changes prompt need not know of it.
       event.stopPropagation();
+      // Results are for the text as typed: none until the search for it answers.
+      close();
+      list.replaceChildren();
       window.clearTimeout(timer);
       timer = window.setTimeout(search, WAIT_MS);
     });

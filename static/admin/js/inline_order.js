@@ -57,12 +57,14 @@
     fieldset.appendChild(live);
     function announce(text) { live.textContent = text; }
     rows(fieldset).forEach(function (row) {
-      var cell = row.querySelector("td.original");
-      if (!cell || cell.querySelector(".row-moves")) { return; }
       // The package's own move-to-first/last arrows are for the mouse; these replace them
       // for assistive technology.
-      var arrows = cell.querySelector("span.sort");
+      var arrows = row.querySelector("td.original span.sort");
       if (arrows) { arrows.setAttribute("aria-hidden", "true"); }
+      // In the row's last field cell, after the field: the cell before Delete.
+      var cell = row.querySelector("td.delete");
+      cell = cell && cell.previousElementSibling;
+      if (!cell || cell.querySelector(".row-moves")) { return; }
       var group = document.createElement("span");
       group.className = "row-moves";
       group.appendChild(button("Move up", row, -1, fieldset, announce));
