@@ -19,7 +19,10 @@ from .. import markdown
 from ..models import ArticleReference, Source, TreatmentReference
 from .base import ShownPubliclyMixin
 
-CITE_HELP = "Cite a source in the text as [[cite 12]], where 12 is its number in Sources."
+CITE_HELP = (
+    "Cite a source by typing [[cite 12]], 12 being its own number: Sources shows it as "
+    "“Cite as: [[cite 12]]”."
+)
 # Source ids are 32-bit integers on PostgreSQL; a larger number names no source.
 MAX_SOURCE_ID = 2**31 - 1
 # The sortable inline's template with a line under the heading for the inline's `description`.

@@ -188,7 +188,10 @@ def test_the_sources_list_and_the_inline_say_how_to_cite_in_the_same_words(
     soup = BeautifulSoup(editor_client.get(url("change", article)).content, "html.parser")
     group = soup.select_one("#source_links-group")
     assert group.select_one("h2").get_text(strip=True) == "Sources"
-    wording = "Cite a source in the text as [[cite 12]], where 12 is its number in Sources."
+    wording = (
+        "Cite a source by typing [[cite 12]], 12 being its own number: Sources shows it as "
+        "“Cite as: [[cite 12]]”."
+    )
     assert wording in group.select_one(".inline-description").get_text()
     assert wording in soup.select_one("#id_body_helptext").get_text()
     headers = [th.get_text(strip=True) for th in group.select("thead th")]
