@@ -205,10 +205,8 @@ def publishing_errors(page, lists_from=None):
     if overdue and overdue not in errors.get("status", []):
         errors.setdefault("status", []).append(overdue)
     listed = {link.reference_id for link in lists_from.source_links.all()}
-    if names := markdown.missing_citations(page.markdown_text(), listed):
-        errors.setdefault("__all__", []).append(
-            f"The text cites {names}, but that source is not in the Sources list."
-        )
+    if message := markdown.missing_citations_message(page.markdown_text(), listed):
+        errors.setdefault("__all__", []).append(message)
     if isinstance(page, Article):
         numbers = {figure.number for figure in lists_from.figures.all()}
         if names := markdown.missing_figures(page.body, numbers):

@@ -12,12 +12,16 @@ its own:
 Inline, an editor can cite a source and link to another page by its number, which survives
 slug changes:
 
-    ... as studies show.[[cite 12]]          source 12, numbered as in the page's Sources list
+    ... as studies show.[[cite 12]]          source 12 (its number in the Sources admin list)
     [read about TMS](treatment:4)            a link to treatment 4, article:N for articles
 
 Slots are stored as HTML comments, which the sanitizer strips from anything an editor types, so a
 slot can only come from this syntax. Views fill them per request with `fill_inline()`, and links
 to pages that are not public become plain text for readers.
+
+A page numbers its citations in order of first use ([1], [2], ...; `citation_order()`), whatever
+the sources' own numbers, and its Sources list follows that numbering; the preview numbers them
+the same way.
 
 Text beyond what the pipeline can format in good time (too long, nested too deeply, or markup
 that makes Python-Markdown slow) is refused on save by `validate_markdown`, with the reason; if
@@ -244,8 +248,10 @@ def plain_html(text):
     return SLOT_RE.sub("", _to_html(text))
 
 
-def render_preview(text):
-    """What the admin's live preview shows: `render()` with each slot explained in place."""
+def render_preview(text, known_sources=None):
+    """What the admin's live preview shows: `render()` with each slot explained in place, and
+    citations numbered in order of first use, as the page will number them. `known_sources`
+    (ids), when given, marks citations of sources that don't exist: a save refuses them."""
 
     def note(match):
         if match.group(1) == "treatments":
@@ -256,10 +262,39 @@ def render_preview(text):
 
     html = SLOT_RE.sub(note, render(text))
     html = LINK_SLOT_RE.sub(lambda m: f'<a href="#" title="Link to {m[1]} {m[2]}">{m[3]}</a>', html)
-    html = CITE_SLOT_RE.sub(lambda m: f"<sup>[source {m[1]}]</sup>", html)
+    cited = cited_ids(html)
+    known = set(cited) if known_sources is None else set(cited) & set(known_sources)
+    numbers = {pk: number for number, pk in enumerate(citation_order([html], known), 1)}
+
+    def cite(match):
+        source = int(match[1])
+        if source in numbers:
+            # data-source lets the form's script number on across fields (a treatment's summary,
+            # then its body), as the page does.
+            return citation(numbers[source], source=source)
+        return f'<sup class="cite-missing">[no source {source}]</sup>'
+
+    html = CITE_SLOT_RE.sub(cite, html)
+    if unknown := [pk for pk in dict.fromkeys(cited) if pk not in known]:
+        message = unknown_citations_message(unknown)
+        html = f'<p class="slot-note"><strong>{escape(message)}</strong></p>\n{html}'
     if message := problem(text):
         html = f'<p class="slot-note"><strong>{escape(message)}</strong></p>\n{html}'
     return html
+
+
+def unknown_citations_message(ids):
+    """What a save says of citations whose source does not exist."""
+    names = citation_names(ids)
+    if len(ids) == 1:
+        return (
+            f"The text cites {names}, but there is no source with that number. Look it up in "
+            "Sources (the number to type is in the list), or add the source there."
+        )
+    return (
+        f"The text cites {names}, but there are no sources with those numbers. Look them up in "
+        "Sources (the number to type is in the list), or add the sources there."
+    )
 
 
 @dataclass(frozen=True)
@@ -319,6 +354,25 @@ def cited_ids(html):
     return [int(match[1]) for match in CITE_SLOT_RE.finditer(html)]
 
 
+def citation_order(htmls, listed_ids):
+    """The order a page numbers its sources in: those cited in `htmls` (stored HTML, in the
+    order the page shows them), by first use, then the other `listed_ids` in list order.
+    Citations of sources not listed are left out (readers' pages drop them)."""
+    listed = list(dict.fromkeys(listed_ids))
+    cited = [pk for html in htmls for pk in cited_ids(html) if pk in set(listed)]
+    return list(dict.fromkeys([*cited, *listed]))
+
+
+def citation(number, source=None):
+    """A citation as readers see it: [number], linking to the Sources list; the preview adds
+    the source's id (`source`)."""
+    data = f' data-source="{int(source)}"' if source is not None else ""
+    return (
+        f'<sup class="cite"{data}><a href="#source-{number}" aria-label="Source {number}">'
+        f"[{number}]</a></sup>"
+    )
+
+
 def markdown_link_ids(text):
     """Internal link targets written in Markdown, for validation before saving."""
     found = {kind: set() for kind in LINK_KINDS}
@@ -328,13 +382,33 @@ def markdown_link_ids(text):
 
 
 def markdown_cited_ids(text):
-    return {int(number) for number in CITE_RE.findall(text)}
+    """The sources `[[cite N]]` in Markdown names, in order of first use."""
+    return list(dict.fromkeys(int(number) for number in CITE_RE.findall(text)))
+
+
+def citation_names(ids):
+    """Citations as an editor types them: "[[cite 3]], [[cite 5]]"."""
+    return ", ".join(f"[[cite {n}]]" for n in ids)
 
 
 def missing_citations(text, listed_ids):
     """The `[[cite N]]` in Markdown whose source N is not among `listed_ids`, as written
     ("[[cite 3]], [[cite 5]]"); "" when every citation has its source."""
-    return ", ".join(f"[[cite {n}]]" for n in sorted(markdown_cited_ids(text) - set(listed_ids)))
+    return citation_names(sorted(set(markdown_cited_ids(text)) - set(listed_ids)))
+
+
+def missing_citations_message(text, listed_ids):
+    """Why a page's text can't be published with these sources listed, or ""."""
+    missing = sorted(set(markdown_cited_ids(text)) - set(listed_ids))
+    if not missing:
+        return ""
+    if len(missing) == 1:
+        return (
+            f"The text cites {citation_names(missing)}, but that source is not in the Sources list."
+        )
+    return (
+        f"The text cites {citation_names(missing)}, but those sources are not in the Sources list."
+    )
 
 
 def missing_figures(text, numbers):
@@ -347,8 +421,8 @@ def fill_inline(html, urls, source_numbers):
     """Fill link and citation slots for readers.
 
     `urls` maps ("article", id) to the address of a public page; links to anything else become
-    their plain text. `source_numbers` maps a Source id to its number in the Sources list;
-    citations of sources not listed are dropped."""
+    their plain text. `source_numbers` maps a Source id to its number on the page (see
+    `citation_order`); citations of sources not listed are dropped."""
 
     def link(match):
         url = urls.get((match[1], int(match[2])))
@@ -356,12 +430,7 @@ def fill_inline(html, urls, source_numbers):
 
     def cite(match):
         number = source_numbers.get(int(match[1]))
-        if number is None:
-            return ""
-        return (
-            f'<sup class="cite"><a href="#source-{number}" aria-label="Source {number}">'
-            f"[{number}]</a></sup>"
-        )
+        return "" if number is None else citation(number)
 
     return CITE_SLOT_RE.sub(cite, LINK_SLOT_RE.sub(link, html))
 

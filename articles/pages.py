@@ -60,14 +60,19 @@ def public_link_urls(*htmls):
 
 
 def page_context(page, *, treatments=(), figures=(), references=()):
-    """What an article or treatment page shows, slots filled."""
-    source_numbers = {reference.pk: number for number, reference in enumerate(references, 1)}
+    """What an article or treatment page shows, slots filled. `references` are the page's
+    Sources in list order; the page numbers them in order of first use (a treatment's summary,
+    then its body), the uncited after them, and `references` in the result is in that order."""
     if isinstance(page, Article):
         parts = page.body_parts(list(treatments), list(figures))
-        htmls = [part.html for part in parts] + [t.summary_html for t in treatments]
+        cited_in = [part.html for part in parts]
+        htmls = cited_in + [t.summary_html for t in treatments]
     else:
         parts = []
-        htmls = [page.summary_html, page.body_html]
+        htmls = cited_in = [page.summary_html, page.body_html]
+    by_id = {reference.pk: reference for reference in references}
+    references = [by_id[pk] for pk in markdown.citation_order(cited_in, by_id)]
+    source_numbers = {reference.pk: number for number, reference in enumerate(references, 1)}
     urls = public_link_urls(*htmls)
 
     def fill(html, numbers=source_numbers):

@@ -34,7 +34,8 @@ class PageChecksImport:
         # The admin's rules for the lists (articles/admin/content.py), for the same reasons.
         listed = {link.reference_id for link in obj.source_links.all()}
         if names := markdown.missing_citations(obj.markdown_text(), listed):
-            raise Problem(f"the text cites {names}, but sources does not list it")
+            them = "them" if "," in names else "it"
+            raise Problem(f"the text cites {names}, but sources does not list {them}")
         if isinstance(obj, Article):
             numbers = {figure.number for figure in obj.figures.all()}
             if names := markdown.missing_figures(obj.body, numbers):

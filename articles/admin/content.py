@@ -1,6 +1,6 @@
+from adminsortable2.admin import SortableAdminBase, SortableTabularInline
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.db.models import Count, Q
 from django.urls import path
 from django.utils.html import format_html
@@ -8,23 +8,14 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from .. import markdown, term_marks
-from ..models import (
-    Article,
-    ArticleReference,
-    ArticleTreatment,
-    Figure,
-    Person,
-    Series,
-    Source,
-    Treatment,
-    TreatmentReference,
-)
+from ..models import Article, ArticleTreatment, Figure, Person, Series, Treatment
 from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
 from .insert_image import InsertImageMixin
 from .review import PreviewMixin, review_queue_view
+from .sources import ORDERED_TABULAR, ArticleSourceInline, CitingMixin, TreatmentSourceInline
 
 
 @admin.register(Series)
@@ -96,64 +87,17 @@ class PersonAdmin(InsertImageMixin, ShownPubliclyMixin, admin.ModelAdmin):
         return self.autocomplete_fields if request.user.has_perm("auth.view_user") else ()
 
 
-@admin.register(Source)
-class SourceAdmin(ShownPubliclyMixin, admin.ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("cite_as", "title", "authors", "year", "publication")
-    list_filter = ("year",)
-    search_fields = ("title", "authors", "publication", "doi", "pmid", "url")
-
-    class Media:
-        js = ["admin/js/unsaved_changes.js"]
-
-    @admin.display(description="Cite as", ordering="pk")
-    def cite_as(self, obj):
-        return f"[[cite {obj.pk}]]"
-
-
-class CitedSourcesFormSet(forms.BaseInlineFormSet):
-    """Every [[cite N]] in the page's Markdown must have source N in its Sources list."""
-
-    def clean(self):
-        super().clean()
-        listed = {
-            form.cleaned_data["reference"].pk
-            for form in self.forms
-            if form.cleaned_data.get("reference") and not form.cleaned_data.get("DELETE")
-        }
-        if names := markdown.missing_citations(self.instance.markdown_text(), listed):
-            raise forms.ValidationError(
-                f"The text cites {names}, but that source is not in the Sources list. Add it "
-                "here or remove the citation."
-            )
-
-
-class SourceInline(admin.TabularInline):
-    formset = CitedSourcesFormSet
-    autocomplete_fields = ("reference",)
-    fields = ("position", "reference")
-    extra = 0
-
-
-class ArticleSourceInline(SourceInline):
-    model = ArticleReference
-    verbose_name_plural = "Sources (numbered in this order; cite one with [[cite N]])"
-
-
-class TreatmentSourceInline(SourceInline):
-    model = TreatmentReference
-    verbose_name_plural = "Sources (numbered in this order; cite one with [[cite N]])"
-
-
-class ArticleTreatmentInline(admin.TabularInline):
+class ArticleTreatmentInline(SortableTabularInline):
     model = ArticleTreatment
+    template = ORDERED_TABULAR
     autocomplete_fields = ("treatment",)
     fields = ("position", "treatment")
     extra = 0
     verbose_name = "treatment listed in this article"
-    verbose_name_plural = (
-        "Treatments listed in this article (shown where the body says [[treatments]], "
-        "in the order of the position numbers)"
+    verbose_name_plural = "Treatments listed in this article"
+    description = (
+        "Shown where the body says [[treatments]], in this order: drag a row, or use its Move "
+        "buttons. A new row goes at the end."
     )
 
 
@@ -189,7 +133,9 @@ class FigureInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
+class ArticleAdmin(
+    SortableAdminBase, CitingMixin, PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin
+):
     list_display = (
         "__str__",
         "series",
@@ -240,7 +186,9 @@ class ArticleAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin):
+class TreatmentAdmin(
+    SortableAdminBase, CitingMixin, PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin
+):
     list_display = (
         "name",
         "category",

@@ -92,7 +92,11 @@ class PreviewMixin:
                 for f in formset.forms
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
-            rows[formset.model] = sorted(kept, key=lambda row: row.get("position", 0))
+            # New rows go after the saved ones, in the order added, as a save places them;
+            # then the sources the text cites that the list lacks (CitedSourcesFormSet).
+            rows[formset.model] = sorted(kept, key=row_order) + [
+                {"reference": source} for source in getattr(formset, "added_sources", ())
+            ]
         return rows
 
     @staticmethod
@@ -102,6 +106,12 @@ class PreviewMixin:
     def render_preview(self, request, page, obj, rows):
         template, context = page_as_readers_see_it(page, obj, rows)
         return TemplateResponse(request, template, {**context, "preview": True})
+
+
+def row_order(row):
+    """Where a list's row from the form goes: saved rows by position, new ones at the end."""
+    is_new = row.get("id") is None and not row.get("position")
+    return (is_new, row.get("position") or 0)
 
 
 def review_queue_view(request):

@@ -16,9 +16,9 @@ from .publishing import Publishable, publishable_constraints, publishable_indexe
 MARKER_HELP = (
     "Markdown. Put [[treatments]] on a line of its own where the treatment list goes (it is built "
     "from the Treatment entries chosen below), and [[figure 1]], [[figure 2]]… where each figure "
-    "goes; without markers, they follow the text. Cite a source with [[cite 12]] (12 is the "
-    "source's number in Sources), and link to another page with [text](article:3) or "
-    "[text](treatment:5), which keeps working if its address changes."
+    "goes; without markers, they follow the text. Cite a source by typing [[cite 12]], 12 being "
+    "its own number: Sources shows it as “Cite as: [[cite 12]]”. Link to another page with "
+    "[text](article:3) or [text](treatment:5), which keeps working if its address changes."
 )
 
 

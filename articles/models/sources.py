@@ -1,5 +1,6 @@
-"""Sources (studies, guidelines, web pages) listed in order on articles and treatments, and
-cited from the Markdown with [[cite N]]."""
+"""Sources (studies, guidelines, web pages) listed on articles and treatments, and cited from
+the Markdown with [[cite N]], N being the source's own id. A page numbers the sources it cites
+in order of first use (articles.markdown.citation_order); the list's positions place the rest."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -59,7 +60,9 @@ class Source(models.Model):
 
 
 class SourceLink(models.Model):
-    reference = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    reference = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", verbose_name="source"
+    )
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
 
     class Meta:

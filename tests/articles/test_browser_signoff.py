@@ -64,7 +64,7 @@ def test_editor_drafts_publisher_compares_and_publishes(browsers, live):
     page.fill("#id_body", "Example changed body text.")
     page.click("text=Add another treatment listed in this article")
     choose_autocomplete(page, "treatment_links-1-treatment", "Example Second Treatment")
-    page.fill("#id_treatment_links-1-position", "2")
+    # No position to type: a new row goes at the end.
     page.select_option("#id_status", Status.REVIEW)
     save(page)
     expect(page.locator(".messagelist .success")).to_be_visible()

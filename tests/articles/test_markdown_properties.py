@@ -34,7 +34,7 @@ SECONDS_PER_EXAMPLE = 2.0
 # are all in ALLOWED_TAGS already).
 SHOWN_ATTRIBUTES = {
     "href", "title", "src", "alt", "width", "height", "start", "align", "scope", "id", "rel",
-    "class", "aria-label",
+    "class", "aria-label", "data-source",
 }  # fmt: skip
 NEVER_TAGS = {"script", "style", "iframe", "object", "embed", "form", "base", "meta", "svg", "math"}
 URL_ATTRIBUTES = ("href", "src")

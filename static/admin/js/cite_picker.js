@@ -1,0 +1,173 @@
+/* "Cite a source" before each Markdown field of an article or treatment (the textarea carries
+   data-cite-search, set in articles/admin/sources.py): search the Sources by title, author,
+   DOI or number, pick one with the arrow keys and Enter (or a click), and [[cite N]] goes in at
+   the cursor. An input event tells markdownx, which refreshes the live preview. The search is
+   the admin's own autocomplete (what the Sources list's source picker shows). A combobox with
+   a listbox, as in the WAI-ARIA Authoring Practices. */
+(function () {
+  "use strict";
+
+  var WAIT_MS = 250;
+
+  function element(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      node.setAttribute(name, attributes[name]);
+    });
+    if (text) { node.textContent = text; }
+    return node;
+  }
+
+  function newTabLink(href, text) {
+    var link = element("a", { href: href, target: "_blank", rel: "noopener" }, text);
+    link.appendChild(element("span", { "class": "visually-hidden" }, " (opens in a new tab)"));
+    return link;
+  }
+
+  function build(textarea) {
+    var id = textarea.id + "-cite";
+    var fieldName = (document.querySelector("label[for='" + textarea.id + "']") || {}).textContent;
+    var box = element("div", { "class": "cite-picker", id: id });
+    var label = element("label", { "for": id + "-search" },
+      "Cite a source" + (fieldName ? " in " + fieldName.replace(/:\s*$/, "") : ""));
+    var input = element("input", {
+      type: "search", id: id + "-search", role: "combobox", autocomplete: "off",
+      "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": id + "-results",
+      "aria-describedby": id + "-hint", placeholder: "Title, author, DOI or number"
+    });
+    var list = element("ul", { id: id + "-results", role: "listbox", "aria-label": "Sources found" });
+    list.hidden = true;
+    var status = element("p", { "class": "cite-picker-status", role: "status" });
+    var hint = element("p", { "class": "help cite-picker-hint", id: id + "-hint" },
+      "Pick one with ↑ ↓ and Enter: [[cite N]] goes in where the cursor is in the text. Not there? ");
+    hint.appendChild(newTabLink(textarea.dataset.citeSources, "Open Sources"));
+    hint.appendChild(document.createTextNode(" or "));
+    hint.appendChild(newTabLink(textarea.dataset.citeAdd, "add a source"));
+    hint.appendChild(document.createTextNode("."));
+    var row = element("div", { "class": "cite-picker-row" });
+    row.appendChild(label);
+    row.appendChild(input);
+    box.appendChild(row);
+    box.appendChild(list);
+    box.appendChild(status);
+    box.appendChild(hint);
+    var container = textarea.closest(".markdownx") || textarea;
+    container.parentNode.insertBefore(box, container);
+    return { input: input, list: list, status: status };
+  }
+
+  function attach(textarea) {
+    var parts = build(textarea);
+    var input = parts.input;
+    var list = parts.list;
+    var status = parts.status;
+    var active = -1;
+    var timer = null;
+    var asked = 0;
+    // Until the editor has been in the text, a citation goes at its end.
+    var placed = false;
+    ["focus", "click", "keyup", "select"].forEach(function (name) {
+      textarea.addEventListener(name, function () { placed = true; });
+    });
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      var all = options();
+      if (!all.length) { return; }
+      active = (index + all.length) % all.length;
+      all.forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === active ? "true" : "false");
+      });
+      input.setAttribute("aria-activedescendant", all[active].id);
+      all[active].scrollIntoView({ block: "nearest" });
+    }
+
+    function show(results) {
+      list.replaceChildren();
+      results.forEach(function (result, i) {
+        var option = element("li", {
+          id: list.id + "-" + i, role: "option", "aria-selected": "false", "data-source": result.id
+        }, result.text);
+        option.addEventListener("mousedown", function (event) { event.preventDefault(); });
+        option.addEventListener("click", function () { pick(option); });
+        list.appendChild(option);
+      });
+      list.hidden = !results.length;
+      input.setAttribute("aria-expanded", results.length ? "true" : "false");
+      active = -1;
+      status.textContent = results.length
+        ? results.length + (results.length === 1 ? " source found." : " sources found.")
+        : "No source found.";
+    }
+
+    function search() {
+      var term = input.value.trim();
+      if (!term) { close(); status.textContent = ""; return; }
+      var mine = ++asked;
+      var url = textarea.dataset.citeSearch + "&term=" + encodeURIComponent(term);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (data) { if (mine === asked) { show(data.results || []); } })
+        .catch(function () {
+          if (mine === asked) { close(); status.textContent = "The search failed; try again."; }
+        });
+    }
+
+    function pick(option) {
+      var code = "[[cite " + option.dataset.source + "]]";
+      var end = textarea.value.length;
+      var start = placed ? textarea.selectionStart : end;
+      var stop = placed ? textarea.selectionEnd : end;
+      textarea.setRangeText(code, start, stop, "end");
+      textarea.dispatchEvent(new Event("input", { bubbles: true }));
+      close();
+      list.replaceChildren();
+      input.value = "";
+      status.textContent = "Inserted " + code + ".";
+      textarea.focus();
+      placed = true;
+    }
+
+    input.addEventListener("input", function (event) {
+      // A search is not an edit of the page: the unsaved-changes prompt need not know of it.
+      event.stopPropagation();
+      // Results are for the text as typed: none until the search for it answers.
+      close();
+      list.replaceChildren();
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, WAIT_MS);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (list.hidden && options().length) {
+          list.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+        }
+        highlight(active + (event.key === "ArrowDown" ? 1 : -1));
+      } else if (event.key === "Enter") {
+        // Never submits the page's form from here.
+        event.preventDefault();
+        if (active >= 0 && !list.hidden) { pick(options()[active]); }
+      } else if (event.key === "Escape") {
+        if (!list.hidden) { event.preventDefault(); close(); }
+      }
+    });
+    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("textarea[data-cite-search]").forEach(attach);
+  });
+})();
