@@ -37,6 +37,7 @@ STANDING_FIELDS = {
     "created",
     "updated",
     "search_vector",
+    "marks_stale",
 }
 # Stored HTML, made from the page's Markdown (which a sign-off approves) and the published glossary
 # (which publishers publish): rendered again when a term changes (articles.signals), which must

@@ -3,6 +3,8 @@ blog/signals.py): its search index entry (and its article's, for a listed treatm
 when its address changed, the review links of a draft that went live or went, and the pages
 marking a glossary term that changed."""
 
+import time
+
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -59,19 +61,32 @@ def term_deleted(sender, instance, **kwargs):
     mark_again(instance.marking(), None)
 
 
+# How long a term's publish spends marking pages (about 6 ms each): a few hundred pages, within
+# the request; the rest are marked when first read (Publishable.with_fresh_marks).
+MARKING_SECONDS = 3.0
+
+
 def mark_again(before, after):
     """A glossary term published, unpublished or changed while published: the pages that may
-    mark it are rendered again now, in the same transaction, so readers get the glossary and
-    the marks together on the next page-cache generation (the term's save starts one). Only
-    pages whose text holds one of its names, old or new, or that mark it, are rendered (about
-    20 ms each); a term's draft changes no page."""
+    mark it (whose text holds one of its names, old or new, or that mark it) are flagged
+    `marks_stale` in one statement, then marked again from their stored HTML for up to
+    MARKING_SECONDS, in the same transaction; readers get the glossary and the marks together
+    on the next page-cache generation (the term's save starts one), each page still stale
+    being marked by the first request that reads it. Bounded so that a term every page uses
+    can't hold the publish past the server's timeout (10,000 pages take about 30 s: `make
+    bench ARGS=--scale`). A term's draft changes no page."""
     if before == after:
         return
     markings = [marking for marking in (before, after) if marking]
     names = {name for marking in markings for name in marking[0].names}
     slugs = {marking[0].slug for marking in markings}
     for model in (Article, Treatment):
-        model.objects.mentioning(names, marked=slugs).render_again()
+        model.objects.mentioning(names, marked=slugs).update(marks_stale=True)
+    left = MARKING_SECONDS
+    for model in (Article, Treatment):
+        started = time.monotonic()
+        model.objects.filter(marks_stale=True).render_again(seconds=max(left, 0))
+        left -= time.monotonic() - started
 
 
 def connect():

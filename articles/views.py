@@ -33,6 +33,9 @@ class PublicContentMixin:
             return queryset.pages()
         return queryset.published()
 
+    def get_object(self, queryset=None):
+        return super().get_object(queryset).with_fresh_marks()
+
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         if not self.object.is_public:

@@ -1,5 +1,6 @@
 """What articles and treatments share: status and publish time, byline and clinical review."""
 
+import time
 from datetime import date
 from math import ceil
 
@@ -74,23 +75,25 @@ class PublishableQuerySet(models.QuerySet):
                 query |= Q(plain_text__icontains=word)
         return self.filter(query) if query else self.none()
 
-    def render_again(self):
+    def render_again(self, seconds=None):
         """Mark these pages' stored HTML again, after a glossary term changed (the marks are
         in it). Only the HTML fields are written, with update(): what editors wrote, `updated`
         (their edit tokens), the history and sign-offs are untouched, and no signal runs; the
-        term's own save starts a new page-cache generation. Returns how many pages changed."""
+        term's own save starts a new page-cache generation. With `seconds`, stops once that
+        long has passed, leaving the rest `marks_stale`. Returns how many pages are left."""
         terms = apps.get_model("articles", "Term").objects.entries_to_mark()
         fields = self.model.html_fields
         loaded = ("pk", "live_page", "mark_terms", *fields)
-        changed = 0
-        for page in self.only(*loaded).iterator():
+        started = time.monotonic()
+        for page in self.only(*loaded).iterator(chunk_size=100):
+            if seconds is not None and time.monotonic() - started >= seconds:
+                break
             before = [getattr(page, name) for name in fields]
             page.mark_terms_again(terms)
             after = {name: getattr(page, name) for name in fields}
-            if list(after.values()) != before:
-                self.model.objects.filter(pk=page.pk).update(**after)
-                changed += 1
-        return changed
+            changed = after if list(after.values()) != before else {}
+            self.model.objects.filter(pk=page.pk).update(**changed, marks_stale=False)
+        return self.filter(marks_stale=True).count() if seconds is not None else 0
 
 
 def review_due_after(reviewed):
@@ -191,6 +194,10 @@ class Publishable(models.Model):
         help_text="Mark the first use of each glossary term in the text, with its definition. "
         "Untick for a page where the marks would get in the way.",
     )
+    # Set when a glossary term changed and this page's marks were not yet written again (the
+    # publish marks pages for a few seconds; the rest are marked when first read, or by
+    # `manage.py mark_terms`).
+    marks_stale = models.BooleanField(default=False, editable=False)
     plain_text = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
     # PostgreSQL full-text search (articles.search); unused on SQLite.
@@ -206,6 +213,7 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         self.fill_defaults()
         self.render_markdown()
+        self.marks_stale = False
         # post_save receivers (articles.signals: search index, redirects) still see `loaded`
         # as it was before this save.
         super().save(*args, **kwargs)
@@ -314,6 +322,16 @@ class Publishable(models.Model):
     def explained_by_treatment(self):
         """The treatment whose terms this page does not mark, because it explains them."""
         return None
+
+    def with_fresh_marks(self):
+        """This page, its marks written again first if a glossary change left them stale: once,
+        by the first request that reads it."""
+        if self.marks_stale:
+            self.mark_terms_again()
+            self.marks_stale = False
+            written = {name: getattr(self, name) for name in self.html_fields}
+            type(self).objects.filter(pk=self.pk).update(**written, marks_stale=False)
+        return self
 
     def mark_terms_again(self, terms=None):
         """Mark the stored HTML with the glossary as it is now: what `render_markdown()` would

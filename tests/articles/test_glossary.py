@@ -5,10 +5,12 @@ listed A to Z on /glossary/ at a pinned query count."""
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -370,3 +372,50 @@ def test_marking_again_stores_what_rendering_again_would(seeded):
                 setattr(page, name, term_marks.unmarked(getattr(page, name)))
             page.mark_terms_again()
             assert [getattr(page, name) for name in model.html_fields] == rendered, page
+
+
+def test_a_term_many_pages_use_marks_what_it_can_in_time_and_the_rest_on_first_read(
+    client, series, monkeypatch
+):
+    from articles import signals
+
+    articles = [make_article(series, n, body="Exampleword here.") for n in range(1, 4)]
+    # No time to mark any page within the publish: all are left for their first reader.
+    monkeypatch.setattr(signals, "MARKING_SECONDS", 0)
+    make_term()
+    assert [stored(a).marks_stale for a in articles] == [True, True, True]
+    assert [marks(stored(a).body_html) for a in articles] == [[], [], []]
+
+    response = client.get(articles[0].get_absolute_url())
+    assert marks(response.content.decode()) == ["Exampleword"]
+    assert (stored(articles[0]).marks_stale, marks(stored(articles[0]).body_html)) == (
+        False,
+        ["Exampleword"],
+    )
+    # A save marks the page as it renders it.
+    articles[1].save()
+    assert not stored(articles[1]).marks_stale
+
+    call_command("mark_terms", stdout=StringIO())
+    assert [marks(stored(a).body_html) for a in articles] == [["Exampleword"]] * 3
+    assert not Article.objects.filter(marks_stale=True).exists()
+
+
+def test_a_stale_page_costs_its_first_reader_two_queries_once(client, series, monkeypatch):
+    from articles import signals
+
+    article = make_article(series, body="Exampleword here.")
+
+    def queries_to_read():
+        new_generation()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(article.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    client.get(article.get_absolute_url())
+    fresh = queries_to_read()
+    monkeypatch.setattr(signals, "MARKING_SECONDS", 0)
+    make_term()
+    # The published terms, and the write of the page's marks.
+    assert queries_to_read() == fresh + 2
+    assert queries_to_read() == fresh
