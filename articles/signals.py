@@ -61,7 +61,7 @@ def term_deleted(sender, instance, **kwargs):
     mark_again(instance.marking(), None)
 
 
-# How long a term's publish spends marking pages (about 6 ms each): a few hundred pages, within
+# How long a term's publish spends marking pages (about 1 ms each): a few thousand pages, within
 # the request; the rest are marked when first read (Publishable.with_fresh_marks).
 MARKING_SECONDS = 3.0
 
@@ -73,8 +73,8 @@ def mark_again(before, after):
     MARKING_SECONDS, in the same transaction; readers get the glossary and the marks together
     on the next page-cache generation (the term's save starts one), each page still stale
     being marked by the first request that reads it. Bounded so that a term every page uses
-    can't hold the publish past the server's timeout (10,000 pages take about 30 s: `make
-    bench ARGS=--scale`). A term's draft changes no page."""
+    can't hold the publish past the server's timeout (10,000 pages take some 10 s of marking:
+    `make bench ARGS=--scale`). A term's draft changes no page."""
     if before == after:
         return
     markings = [marking for marking in (before, after) if marking]
