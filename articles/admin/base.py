@@ -3,9 +3,12 @@ lost updates, sign-off for publishing, and the plain-language figures."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion import set_comment
@@ -72,10 +75,19 @@ class EditorialForm(forms.ModelForm):
     )
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
     check_edit_token = True
+    # The form's own workings, not the page: never named in the history ("Changed Body and
+    # shown." after a merge rewrote the sign-off check).
+    WORKINGS = frozenset(
+        {"edit_token", "shown", "revision_note", "safe_messaging_read", "merge_base"}
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["edit_token"].initial = edit_token(self.instance)
+
+    @cached_property
+    def changed_data(self):
+        return [name for name in super().changed_data if name not in self.WORKINGS]
 
     def clean(self):
         cleaned = super().clean()
@@ -198,6 +210,16 @@ class MarkdownAdmin(
             *super().get_fieldsets(request, obj),
             ("History", {"fields": ("revision_note", "edit_token")}),
         ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        # The admin's date and time boxes have visible "Date:" and "Time:" but no <label> of
+        # their own: each gets its name for screen readers ("Publish at: date").
+        if field is not None and isinstance(field.widget, widgets.AdminSplitDateTime):
+            name = capfirst(db_field.verbose_name)
+            for part, box in zip(("date", "time"), field.widget.widgets, strict=True):
+                box.attrs["aria-label"] = f"{name}: {part}"
+        return field
 
     def save_model(self, request, obj, form, change):
         request._revision_note = form.cleaned_data.get("revision_note", "")

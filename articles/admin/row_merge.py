@@ -58,6 +58,9 @@ class InlineRows:
     def __init__(self, formset_class, prefix, parent, data, files):
         self.prefix, self.parent, self.data, self.files = prefix, parent, data, files
         self.model = formset_class.model
+        # Django's own bound on a formset's forms, which its save path enforces: a tampered
+        # TOTAL_FORMS above it is left for the formset to refuse, never looped over here.
+        self.most = formset_class.absolute_max
         self.pk_name = self.model._meta.pk.name
         self.fk = formset_class.fk
         skip = {self.pk_name, self.fk.name, "DELETE", "ORDER"}
@@ -74,7 +77,7 @@ class InlineRows:
 
     @property
     def valid(self):
-        return self.total is not None and 0 <= self.initial <= self.total
+        return self.total is not None and 0 <= self.initial <= self.total <= self.most
 
     def key(self, index, name):
         return f"{self.prefix}-{index}-{name}"

@@ -43,10 +43,15 @@ def opened_version(obj, token):
     """The version of obj saved at `token` (its `updated` then), or None. The history keeps
     times to the millisecond; two saves within one are told apart by nothing, so the latest
     is taken."""
-    moment = parse_datetime(token or "")
-    if moment is None or moment.tzinfo is None or not reversion.is_registered(type(obj)):
+    try:
+        # A token that looks like a time may still be none (month 13, offset +99:00, year 1
+        # in a zone east of UTC): then no version was opened.
+        moment = parse_datetime(token or "")
+        if moment is None or moment.tzinfo is None or not reversion.is_registered(type(obj)):
+            return None
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    moment = moment.astimezone(UTC)
     stamp = DjangoJSONEncoder().default(moment)
     wanted = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     candidates = Version.objects.get_for_object(obj).filter(serialized_data__contains=stamp)

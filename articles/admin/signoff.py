@@ -30,7 +30,11 @@ class SignOffForm(forms.Form):
     go_live_at = forms.SplitDateTimeField(
         label="Go live at",
         required=False,
-        widget=forms.SplitDateTimeWidget(date_attrs={"type": "date"}, time_attrs={"type": "time"}),
+        # Each box named for screen readers: the field's one label can point at one of them.
+        widget=forms.SplitDateTimeWidget(
+            date_attrs={"type": "date", "aria-label": "Go live on (date)"},
+            time_attrs={"type": "time", "aria-label": "Go live at (time)"},
+        ),
         help_text="For “Schedule”: readers keep the live version until then. Times are "
         f"{timezone.get_default_timezone_name()}.",
     )

@@ -4,6 +4,7 @@ changed differently is left to the later editor, side by side, and saved as chos
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -81,6 +82,10 @@ def test_changes_to_different_paragraphs_both_survive(editor_client, second_edit
     ), said
     html = obj.description_html if kind == "series" else obj.body_html
     assert "first (A)" in html and "third (B)" in html  # rendered again from the merged text
+    # The history names what the editor changed, not the form's workings.
+    entry = LogEntry.objects.filter(object_id=str(obj.pk)).first()
+    label = "Description" if kind == "series" else "Body"
+    assert entry.get_change_message() == f"Changed {label}."
 
 
 def conflict(editor_client, second_editor, series, **b_changes):
@@ -287,3 +292,30 @@ def test_publishing_after_a_merge_still_needs_a_second_look(
     assert article.status == Status.REVIEW
     saved(publisher_client, article, form_data(response))
     assert article.status == Status.PUBLISHED and "first (A)" in article.body
+
+
+# Tampered forms: answered with the form and a message, never a 500 or a long stall.
+
+
+@pytest.mark.parametrize(
+    "base",
+    ["2026-13-45T00:00:00+00:00", "2026-12-06T15:00:44+99:00", "0001-01-01T00:00:00+14:00"],
+)
+def test_an_impossible_opened_version_counts_as_none(editor_client, second_editor, series, base):
+    article, response = conflict(editor_client, second_editor, series)
+    data = {**form_data(response), "merge_base": base}
+    response = second_editor.post(url_of(article), data)
+    assert response.status_code == 200
+    assert form_errors(response)
+
+
+def test_more_list_rows_than_django_allows_are_refused_not_merged(
+    editor_client, second_editor, series
+):
+    article, response = conflict(editor_client, second_editor, series)
+    data = {**form_data(response), "source_links-TOTAL_FORMS": "100000"}
+    response = second_editor.post(url_of(article), data)
+    assert response.status_code == 200
+    assert "Please submit at most 1000 forms." in form_errors(response)
+    article.refresh_from_db()
+    assert "(B)" not in article.body
