@@ -14,6 +14,7 @@ from . import safe_messaging_notes
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
 from .insert_image import InsertImageMixin
+from .new_article import NewArticleDefaultsMixin
 from .review import PreviewMixin, review_queue_view
 from .sources import ORDERED_TABULAR, ArticleSourceInline, CitingMixin, TreatmentSourceInline
 
@@ -134,7 +135,12 @@ class FigureInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
-    SortableAdminBase, CitingMixin, PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin
+    NewArticleDefaultsMixin,
+    SortableAdminBase,
+    CitingMixin,
+    PageFeedbackSummaryMixin,
+    PreviewMixin,
+    PublishingAdmin,
 ):
     list_display = (
         "__str__",

@@ -159,7 +159,12 @@
       } else if (event.key === "Enter") {
         // Never submits the page's form from here.
         event.preventDefault();
-        if (active >= 0 && !list.hidden) { pick(options()[active]); }
+        if (active >= 0 && !list.hidden) {
+          pick(options()[active]);
+        } else if (active < 0 && options().length === 1) {
+          // One match for what was typed: Enter takes it, without a step to highlight it.
+          pick(options()[0]);
+        }
       } else if (event.key === "Escape") {
         if (!list.hidden) { event.preventDefault(); close(); }
       }
