@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article, Status
-from tests.support.browser import CHROMIUM, choose_autocomplete, save
+from tests.support.browser import CHROMIUM, choose_in_added_row, save
 from tests.support.factories import add_treatments, make_article, make_treatment
 
 pytest_plugins = ["tests.support.browser_fixtures"]
@@ -63,7 +63,7 @@ def test_editor_drafts_publisher_compares_and_publishes(browsers, live):
     edit_as_draft(page, live)
     page.fill("#id_body", "Example changed body text.")
     page.click("text=Add another treatment listed in this article")
-    choose_autocomplete(page, "treatment_links-1-treatment", "Example Second Treatment")
+    choose_in_added_row(page, "treatment_links-1-treatment", "Example Second Treatment")
     # No position to type: a new row goes at the end.
     page.select_option("#id_status", Status.REVIEW)
     save(page)

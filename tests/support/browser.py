@@ -92,6 +92,15 @@ def choose_autocomplete(page, name, text):
     expect(page.locator(f"#select2-id_{name}-container")).to_contain_text(text)
 
 
+def choose_in_added_row(page, name, text):
+    """Pick `text` in the search a list row just added opens by itself (inline_order.js)."""
+    search = page.locator(".select2-container--open .select2-search__field")
+    expect(search).to_be_focused()
+    search.fill(text)
+    page.locator(".select2-results__option", has_text=text).click()
+    expect(page.locator(f"#select2-id_{name}-container")).to_contain_text(text)
+
+
 def save(page, button="_continue"):
     """Press a save button and wait for the page the server answers with."""
     with page.expect_navigation():

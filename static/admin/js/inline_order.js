@@ -76,4 +76,16 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("fieldset.sortable").forEach(attach);
   });
+
+  // A row added to pick something from a list (a treatment, a source) opens its search at once,
+  // with the cursor in it: type, then Enter picks the first match. After the admin's own
+  // handler has made the row's select a search (autocomplete.js, on the same event).
+  document.addEventListener("formset:added", function (event) {
+    var select = event.target.querySelector && event.target.querySelector("select.admin-autocomplete");
+    if (!select || !window.django || !window.django.jQuery) { return; }
+    window.setTimeout(function () {
+      var $select = window.django.jQuery(select);
+      if ($select.data("select2")) { $select.select2("open"); }
+    }, 0);
+  });
 })();
