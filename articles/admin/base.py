@@ -270,6 +270,29 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
         ]
         return [*fieldsets, (name, {"fields": (*history["fields"], "shown")})]
 
+    # "Save and submit for review": the status a draft goes to, and the save, in one press.
+    SUBMIT_FOR_REVIEW = "_submit_for_review"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and self.SUBMIT_FOR_REVIEW in request.POST:
+            request.POST = request.POST.copy()
+            request.POST["status"] = Status.REVIEW
+            request.POST["_continue"] = "1"  # back to the form, which says it was submitted
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Offered on a form whose status the editor sets, while the page is a draft.
+        form = context.get("adminform") and context["adminform"].form
+        status = form and form.fields.get("status")
+        stored = obj.loaded.get("status", obj.status) if obj is not None else Status.DRAFT
+        context["submit_for_review"] = bool(
+            status
+            and not status.disabled
+            and stored == Status.DRAFT
+            and Status.REVIEW in dict(status.choices)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_search_fields(self, request):
         # On PostgreSQL the page text is searched through its full-text index below, not by a
         # scan of every body.
