@@ -52,12 +52,13 @@ def links_with_replies(queryset):
     )
 
 
-def summaries_by_page(model):
-    """{page id: summary} of every page of this kind with review links, in one query."""
+def summaries_by_page(model, page_ids):
+    """{page id: summary} of the pages of this kind (ids) that have review links, in one
+    query."""
     name = model._meta.model_name
     links = links_with_replies(
         ReviewLink.objects.filter(
-            **{f"{name}__isnull": False}, revoked_at__isnull=True, ended_at__isnull=True
+            **{f"{name}__in": page_ids}, revoked_at__isnull=True, ended_at__isnull=True
         )
     )
     by_page = {}
