@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .models import EditorialPolicy, UrgentHelp
-from .readers import site_url_for
+from .readers import site_origin
 
 
 def site(request):
@@ -10,7 +10,7 @@ def site(request):
     page costs no query for them."""
     return {
         **UrgentHelp.for_pages().page_context(),
-        "site_url": site_url_for(request),
+        "site_url": site_origin(),
         "site_name": settings.SITE_NAME,
         "editorial_policy_public": EditorialPolicy.is_public(),
     }

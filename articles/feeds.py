@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Article
+from .readers import site_origin
 
 FEED_SIZE = 50
 
 
 class ArticlesFeed(Feed):
     title = settings.SITE_NAME
-    link = reverse_lazy("articles:home")
+    url_name = "articles:feed_rss"
     # Atom (RFC 4287) needs an author for the feed or for every entry; not every article
     # has one, the series always does.
     author_name = settings.SITE_NAME
@@ -18,6 +19,17 @@ class ArticlesFeed(Feed):
         f"New articles of {settings.SITE_NAME}, a series explaining treatment-resistant "
         "depression (TRD) and its treatments."
     )
+
+    # Links are absolute, from settings: syndication would otherwise take the scheme from the
+    # request, and the page cache gives one answer to everyone.
+    def link(self):
+        return site_origin() + reverse("articles:home")
+
+    def feed_url(self):
+        return site_origin() + reverse(self.url_name)
+
+    def item_link(self, item):
+        return site_origin() + item.get_absolute_url()
 
     def items(self):
         return (
@@ -45,4 +57,5 @@ class ArticlesFeed(Feed):
 
 class AtomArticlesFeed(ArticlesFeed):
     feed_type = Atom1Feed
+    url_name = "articles:feed_atom"
     subtitle = ArticlesFeed.description

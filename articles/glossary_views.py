@@ -9,7 +9,7 @@ from django.views.generic import ListView
 
 from . import markdown, structured_data, term_marks
 from .models import Article, Term, Treatment
-from .readers import site_url_for
+from .readers import site_origin
 
 DESCRIPTION = "The words the series uses about treatment-resistant depression, A to Z."
 # Only pages that mark a term hold this: the sanitizer strips classes from what editors type.
@@ -73,7 +73,7 @@ class GlossaryView(ListView):
             term.pages_articles = [page for page in term.pages if isinstance(page, Article)]
             term.pages_treatments = [page for page in term.pages if isinstance(page, Treatment)]
             groups[letter_of(term)].append(term)
-        site_url = site_url_for(self.request)
+        site_url = site_origin()
         path = reverse("articles:glossary")
         json_ld = structured_data.script(
             structured_data.glossary(

@@ -3,8 +3,10 @@
 from django.conf import settings
 
 
-def site_url_for(request):
-    return f"{request.scheme}://{settings.SITE_DOMAIN}"
+def site_origin():
+    """The site's own address, for absolute links: from settings, never from the request (its
+    scheme and host are the client's or the proxy's to say, and a cached page is everyone's)."""
+    return f"{settings.SITE_SCHEME}://{settings.SITE_DOMAIN}"
 
 
 def is_reader_request(request):

@@ -15,6 +15,7 @@ def state_filter(state, today):
         "unreviewed": Q(last_reviewed__isnull=True),
         "overdue": reviewed & Q(next_review_due__lt=today),
         "due-soon": reviewed & Q(next_review_due__gte=today, next_review_due__lte=soon),
+        "current": reviewed & (Q(next_review_due__isnull=True) | Q(next_review_due__gt=soon)),
     }[state]
 
 

@@ -35,6 +35,8 @@ def page_deleted(sender, instance, **kwargs):
     # A draft gone live (articles.drafts.go_live deletes it) or withdrawn: its review is over.
     if instance.live_page_id:
         ReviewLink.end_for(instance)
+    else:
+        redirects.page_deleted(instance)
 
 
 def treatment_list_changed(sender, instance, raw=False, **kwargs):

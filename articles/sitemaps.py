@@ -1,8 +1,18 @@
-from django.contrib.sitemaps import Sitemap
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from .models import Article, EditorialPolicy, Person, Series, Treatment
+
+
+class Sitemap(DjangoSitemap):
+    """Addresses with the configured scheme (SITE_SCHEME), not the request's: the page cache
+    gives one answer to everyone."""
+
+    @property
+    def protocol(self):
+        return settings.SITE_SCHEME
 
 
 class PageSitemap(Sitemap):

@@ -17,7 +17,7 @@ from .pages import (
     published_treatment_links,
     with_neighbours,
 )
-from .readers import is_reader_request, site_url_for
+from .readers import is_reader_request, site_origin
 
 
 class PublicContentMixin:
@@ -120,7 +120,7 @@ class ArticleDetailView(PublicContentMixin, DetailView):
             figures=article.figures.all(),
             references=[link.reference for link in article.source_links.all()],
         )
-        site_url = site_url_for(self.request)
+        site_url = site_origin()
         json_ld = structured_data.script(
             structured_data.article(article, site_url, context["references"]),
             structured_data.breadcrumbs(
@@ -177,7 +177,7 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
         treatment = self.object
         references = [link.reference for link in treatment.source_links.all()]
         context = page_context(treatment, references=references)
-        site_url = site_url_for(self.request)
+        site_url = site_origin()
         description = markdown.plain_text(term_marks.unmarked(treatment.summary_html))
         json_ld = structured_data.script(
             # In the page's order: cited sources by first use.
@@ -237,7 +237,7 @@ class HelpView(TemplateView):
         chosen = countries.normalise(asked)
         group = contacts.for_country(chosen) if asked else None
         shown = ([group] if group else []) if asked else listed
-        site_url = site_url_for(self.request)
+        site_url = site_origin()
         path = reverse("articles:help")
         json_ld = structured_data.script(
             structured_data.help_page(site_url, path, HELP_DESCRIPTION),

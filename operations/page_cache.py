@@ -103,9 +103,9 @@ def cacheable(request):
 def page_address(request):
     if not request.META.get("QUERY_STRING"):
         return request.path  # most requests: no query to parse
-    # In a fixed order of names, but each name's values as sent: pages read the last one, so
-    # `?country=US&country=GB` is not the page `?country=GB&country=US` is.
-    parameters = [(name, value) for name in PAGE_PARAMETERS for value in request.GET.getlist(name)]
+    # In a fixed order of names, each with the one value pages read (`GET.get()`: the last one
+    # sent), so `?q=a&q=b` is the page `?q=b` is, and never the cached `?q=a`.
+    parameters = [(name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET]
     # The help page reads `country` as a known code, or says it lists nothing for an unknown
     # one: one entry per code, one for every unknown value, and none on other pages.
     asked = request.GET.get("country", "").strip()
@@ -140,6 +140,9 @@ class PageCacheMiddleware:
         self.timeout = settings.PAGE_CACHE_TIMEOUT
 
     def __call__(self, request):
+        # The host check, as CommonMiddleware (after this) makes it: a cached page is no answer
+        # to a host the site refuses (DisallowedHost becomes a 400 here too).
+        request.get_host()
         if not cacheable(request):
             return self.get_response(request)
         address = hashlib.sha256(page_address(request).encode()).hexdigest()

@@ -22,3 +22,4 @@ STATIC_ROOT = tempfile.mkdtemp(prefix="trdsite-test-static-")
 # The test client speaks plain HTTP.
 SECURE_SSL_REDIRECT = False
 SITE_DOMAIN = "testserver"
+SITE_SCHEME = "http"

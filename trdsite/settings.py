@@ -55,6 +55,11 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "Curing Depression"
 # The public host name, used for absolute links in feeds, sitemaps and structured data.
 SITE_DOMAIN = os.environ.get("SITE_DOMAIN") or ("127.0.0.1:8000" if DEBUG else ALLOWED_HOSTS[0])
+# And its scheme. Absolute links come from these two settings, never from the request: a client
+# or proxy header must not change what the page cache then serves to everyone.
+SITE_SCHEME = os.environ.get("SITE_SCHEME") or ("http" if DEBUG else "https")
+if SITE_SCHEME not in ("http", "https"):
+    raise ImproperlyConfigured(f"SITE_SCHEME must be http or https, not {SITE_SCHEME!r}.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

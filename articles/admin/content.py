@@ -15,7 +15,8 @@ from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
 from .insert_image import InsertImageMixin
 from .new_article import NewArticleDefaultsMixin
-from .review import PreviewMixin, review_queue_view
+from .review import PreviewMixin
+from .review_queue import review_queue_view
 from .sources import ORDERED_TABULAR, ArticleSourceInline, CitingMixin, TreatmentSourceInline
 
 

@@ -64,8 +64,12 @@ def add_feedback_counts(rows, request):
     """Give each review-queue row ("page": an article or treatment) its readers' yes and no
     over the last 90 days, in one query for all rows; a draft counts its live page's."""
     counts = {}
+    shown = {"article": [], "treatment": []}
+    for row in rows:
+        shown[page_kind(row["page"])].append(row["page"].live_page_id or row["page"].pk)
     recent = (
         PageFeedback.objects.filter(created__gte=recent_since())
+        .filter(Q(article__in=shown["article"]) | Q(treatment__in=shown["treatment"]))
         .values("article", "treatment")
         .annotate(yes=Count("pk", filter=Q(helpful=True)), no=Count("pk", filter=Q(helpful=False)))
         .order_by()

@@ -1,23 +1,14 @@
-"""The editors' preview of unsaved changes, and the clinical review queue."""
+"""The editors' preview of unsaved changes (the review queue is in `review_queue`)."""
 
-from datetime import date
-
-from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.cache import patch_cache_control
-from django.utils.formats import date_format
 
-from ..models import Article, Status, Treatment
-from ..models.urgent_help import CHECK_EVERY_MONTHS, contacts_to_check
 from ..pages import page_as_readers_see_it, saved_rows
-from ..review_schedule import REVIEW_STATES, review_state
-from .feedback import add_feedback_counts
-from .review_links import summaries_by_page
 
 
 class PreviewMixin:
@@ -112,77 +103,3 @@ def row_order(row):
     """Where a list's row from the form goes: saved rows by position, new ones at the end."""
     is_new = row.get("id") is None and not row.get("position")
     return (is_new, row.get("position") or 0)
-
-
-def review_queue_view(request):
-    """Articles and treatments by review due date, the most urgent first; filterable by kind,
-    review state, and what awaits sign-off (new pages and updates of live pages) or was sent
-    back with changes requested."""
-    if not (
-        request.user.has_perm("articles.view_article")
-        and request.user.has_perm("articles.view_treatment")
-    ):
-        raise PermissionDenied
-    today = date.today()
-    kind = request.GET.get("kind", "")
-    state = request.GET.get("state", "")
-    awaiting = request.GET.get("status") == Status.REVIEW
-    sent_back = request.GET.get("status") == "changes-requested"
-    rows = []
-    for model in (Article, Treatment):
-        name = model._meta.model_name
-        if kind and kind != name:
-            continue
-        outside = summaries_by_page(model)
-        queryset = model.objects.select_related("reviewer")
-        if awaiting:
-            queryset = queryset.filter(status=Status.REVIEW, go_live_at__isnull=True)
-        elif sent_back:
-            queryset = queryset.filter(status=Status.DRAFT).exclude(review_note="")
-        else:
-            queryset = queryset.pages()  # a draft's review dates are its page's until signed off
-        for page in queryset:
-            page_state = review_state(page, today)
-            if state and state != page_state:
-                continue
-            view = "signoff" if page.status == Status.REVIEW else "change"
-            if page.go_live_at:
-                status = f"Scheduled: goes live {date_format(page.go_live_at, 'j M Y, H:i')}"
-            elif page.status == Status.DRAFT and page.review_note:
-                status = "Changes requested"
-            else:
-                status = page.get_status_display()
-            rows.append(
-                {
-                    "page": page,
-                    "kind": (
-                        f"update of a live {model._meta.verbose_name}"
-                        if page.live_page_id
-                        else model._meta.verbose_name
-                    ),
-                    "status": status,
-                    "state": page_state,
-                    "state_label": REVIEW_STATES[page_state],
-                    "url": reverse(f"admin:articles_{name}_{view}", args=[page.pk]),
-                    "outside_review": outside.get(page.live_page_id or page.pk, ""),
-                }
-            )
-    # Never reviewed first, then by due date.
-    rows.sort(key=lambda row: (row["page"].next_review_due or date.min, str(row["page"])))
-    add_feedback_counts(rows, request)
-    to_check = None
-    if request.user.has_perm("articles.view_helpline"):
-        to_check = {"contacts": contacts_to_check(today), "months": CHECK_EVERY_MONTHS}
-    context = {
-        **admin.site.each_context(request),
-        "title": "Clinical review queue",
-        "rows": rows,
-        "to_check": to_check,
-        "states": REVIEW_STATES,
-        "kind": kind,
-        "state": state,
-        "awaiting": awaiting,
-        "sent_back": sent_back,
-        "opts": Article._meta,
-    }
-    return TemplateResponse(request, "admin/articles/review_queue.html", context)

@@ -16,7 +16,7 @@ from django.utils.cache import patch_cache_control
 from .. import drafts
 from ..models import ReviewComment, ReviewLink, Status, Verdict
 from ..models.reviewing import DEFAULT_DAYS, MAX_DAYS
-from ..readers import site_url_for
+from ..readers import site_origin
 
 
 class ReviewLinkForm(forms.ModelForm):
@@ -52,12 +52,13 @@ def links_with_replies(queryset):
     )
 
 
-def summaries_by_page(model):
-    """{page id: summary} of every page of this kind with review links, in one query."""
+def summaries_by_page(model, page_ids):
+    """{page id: summary} of the pages of this kind (ids) that have review links, in one
+    query."""
     name = model._meta.model_name
     links = links_with_replies(
         ReviewLink.objects.filter(
-            **{f"{name}__isnull": False}, revoked_at__isnull=True, ended_at__isnull=True
+            **{f"{name}__in": page_ids}, revoked_at__isnull=True, ended_at__isnull=True
         )
     )
     by_page = {}
@@ -154,7 +155,7 @@ class ReviewLinksMixin:
                 **{name: form.cleaned_data[name] for name in ReviewLinkForm.Meta.fields},
             )
             context["link"] = link
-            context["address"] = site_url_for(request) + reverse("articles:review", args=[token])
+            context["address"] = site_origin() + reverse("articles:review", args=[token])
         response = TemplateResponse(request, "admin/articles/review_link.html", context)
         # The address is shown once: never kept by a cache or the browser's history store.
         patch_cache_control(response, private=True, no_store=True)

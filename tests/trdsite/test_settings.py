@@ -122,3 +122,12 @@ def test_images_in_object_storage_are_allowed_by_the_policy(storage_env, origins
         "'self'",
         *(origins or ["https://example-bucket.s3.amazonaws.com"]),
     ], result.stderr
+
+
+def test_absolute_links_default_to_https_in_production_and_refuse_other_schemes():
+    shown = "from django.conf import settings; print(settings.SITE_SCHEME)"
+    result = manage("shell", "-c", shown, **PRODUCTION_ENV)
+    assert result.stdout.splitlines()[-1] == "https", result.stderr
+    result = manage("check", **PRODUCTION_ENV, SITE_SCHEME="ftp")
+    assert result.returncode != 0
+    assert "SITE_SCHEME must be http or https" in result.stderr
