@@ -1,14 +1,14 @@
-"""Requests whose query string or form values hold a NUL character are answered 400.
+"""Admin requests whose query string holds a NUL character are answered 400.
 
-No text anyone means to send holds one, and PostgreSQL can't store or compare it: a NUL in an
-admin filter, search or autocomplete term ended in a DataError (a 500). Refusing it here, before
-any view, closes the whole class rather than one field at a time. File contents aren't form
-values, and stay as they are.
+No address anyone means to ask for holds one, and PostgreSQL can't store or compare it: a NUL in
+an admin filter, search or autocomplete term ended in a DataError (a 500). Refusing it here,
+before any admin view, closes that class rather than one parameter at a time. Form values are
+left to the forms, which refuse a NUL with a message and keep the editor's text; readers' pages
+already treat a NUL in a query as text that matches nothing.
 """
 
 from django.http import HttpResponseBadRequest
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+from django.urls import reverse
 
 
 def holds_nul(values):
@@ -20,10 +20,9 @@ class RefuseNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        form = request.method == "POST" and request.content_type in FORM_TYPES
-        if holds_nul(request.GET) or (form and holds_nul(request.POST)):
+        if request.path.startswith(reverse("admin:index")) and holds_nul(request.GET):
             return HttpResponseBadRequest(
-                "This request holds a NUL character, which no address or form field accepts.",
+                "This address holds a NUL character, which no admin page accepts.",
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)

@@ -83,7 +83,7 @@ MIDDLEWARE = [
     # /healthz and /readyz for load balancers, before the host check and the HTTPS redirect.
     "operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # 400 for a NUL in a query string or form value, before any view or the page cache.
+    # 400 for a NUL in an admin page's query string (operations/request_values.py).
     "operations.request_values.RefuseNulCharactersMiddleware",
     # Policy headers go on every response, including pages served from the page cache.
     "operations.security.ContentSecurityPolicyMiddleware",
