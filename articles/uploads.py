@@ -9,7 +9,9 @@ comments, XMP, a script hidden after the image data) reaches readers.
 
 import contextlib
 import io
+import itertools
 import struct
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -34,6 +36,15 @@ from PIL import (
 # (a 40-megapixel RGBA image decodes to 160 MB). Pillow's own threshold is a process-wide global
 # (about 89 megapixels by default) that other code may change, so this limit is checked here.
 MAX_PIXELS = 40_000_000
+# Every frame costs a worker time to decode and encode again, however few pixels it has: a GIF of
+# hundreds of thousands of 1×1 frames fits in a few megabytes and took longer to clean than
+# gunicorn's 30 s timeout. Ten seconds of animation at 25 frames a second is 250 frames.
+MAX_FRAMES = 500
+# What cleaning one file may take, frames and all, so a worker always answers well within
+# gunicorn's 30 s timeout; the limits above keep real pictures far below it (bench/uploads.py).
+CLEAN_SECONDS = 10
+# Read through a name of our own, so tests can move the clock.
+clock = time.monotonic
 
 NOT_AN_IMAGE = (
     "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP picture "
@@ -109,7 +120,68 @@ def pixel_count(pixels):
     return f"{round(pixels / 1_000_000, 1):,g} megapixels"
 
 
-def check_pixels(size, frames=1):
+TOO_SLOW = (
+    "This image takes too long to process. Upload a smaller picture, or an animation with "
+    "fewer frames."
+)
+
+
+def check_frames(frames):
+    if frames > MAX_FRAMES:
+        raise ValidationError(
+            f"This animation has more than {MAX_FRAMES:,} frames; animations can have at most "
+            f"{MAX_FRAMES:,}. Please shorten it and try again."
+        )
+
+
+def skip_gif_sub_blocks(data, position):
+    # A file cut short ends the count; decoding it tells whether it is damaged.
+    while position < len(data) and (length := data[position]):
+        position += length + 1
+    return position + 1
+
+
+def gif_frames(data, limit):
+    """The frames of a GIF, the canvas it grows to and the pixels they decode to in all, read
+    from its block structure as Pillow reads it, without decoding any; counting stops after
+    `limit` + 1 frames, so the time it takes is bounded too."""
+    width, height, flags = struct.unpack_from("<HHB", data, 6)
+    position = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    frames = pixels = 0
+    while position < len(data) and frames <= limit:
+        kind = data[position]
+        if kind == 0x3B:  # the trailer
+            break
+        if kind == 0x21:  # an extension: its label, then its data
+            position = skip_gif_sub_blocks(data, position + 2)
+        elif kind == 0x2C:  # a frame: where it goes, its own palette, then its pixels
+            left, top, frame_width, frame_height, flags = struct.unpack_from(
+                "<HHHHB", data, position + 1
+            )
+            # Pillow grows the canvas to hold a frame that reaches past it.
+            width, height = max(width, left + frame_width), max(height, top + frame_height)
+            frames += 1
+            pixels += width * height
+            position += 11 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+            position = skip_gif_sub_blocks(data, position)
+        else:  # Pillow skips a stray byte, so it is no place to hide frames
+            position += 1
+    return frames, (width, height), pixels
+
+
+def frames_and_pixels(data, image_format, image):
+    """How many frames `image` has, its largest canvas and the pixels its frames decode to in
+    all, found without decoding them."""
+    if image_format == "GIF":
+        return gif_frames(data, MAX_FRAMES)
+    # PNG (APNG) and WebP state their frame count, and every frame fits the canvas.
+    frames = getattr(image, "n_frames", 1)
+    return frames, image.size, frames * image.size[0] * image.size[1]
+
+
+def check_pixels(size, frames=1, pixels=None):
+    """Refuse a frame over the pixel limit, or an animation whose `frames` of `size` decode to
+    more than it in all (`pixels`, when its canvas grew between frames)."""
     width, height = size
     if width * height > MAX_PIXELS:
         raise ValidationError(
@@ -117,10 +189,11 @@ def check_pixels(size, frames=1):
             f"images can be at most {pixel_count(MAX_PIXELS)}. Please make it smaller and try "
             "again."
         )
-    if width * height * frames > MAX_PIXELS:
+    pixels = width * height * frames if pixels is None else pixels
+    if pixels > MAX_PIXELS:
         raise ValidationError(
             f"This animation has {frames:,} frames of {width:,} × {height:,} pixels "
-            f"({pixel_count(width * height * frames)} in all); animations can be at most "
+            f"({pixel_count(pixels)} in all); animations can be at most "
             f"{pixel_count(MAX_PIXELS)} in all. Please shorten it or make it smaller."
         )
 
@@ -146,31 +219,43 @@ def clean_image(upload):
     try:
         with image_type.reader(io.BytesIO(data)) as image:
             check_pixels(image.size)
+            frames, canvas, pixels = frames_and_pixels(data, image_format, image)
+            check_frames(frames)
+            check_pixels(canvas, frames, pixels)
             # Catches broken structure (PNG chunk checksums); decoding below catches the rest,
             # such as a JPEG cut short, which verify() lets through.
             image.verify()
         with image_type.reader(io.BytesIO(data)) as image:
-            content = reencode(image, image_format)
+            content = reencode(image, image_format, deadline=clock() + CLEAN_SECONDS)
     except DECODING_ERRORS as error:
         raise ValidationError(DAMAGED) from error
     return CleanImage(content, image_type.extension)
 
 
-def reencode(image, image_format):
+def reencode(image, image_format, deadline):
     """Encode `image` afresh from its decoded pixels: every frame of an animation, turned the
-    way its EXIF orientation says, with colours converted to sRGB, and no metadata."""
-    frames = getattr(image, "n_frames", 1)
-    check_pixels(image.size, frames)
+    way its EXIF orientation says, with colours converted to sRGB, and no metadata. Refused
+    (ValidationError) once it has more frames or pixels than the limits allow, whatever its
+    headers said, or once it is still at work at `deadline` (a `clock()` time)."""
     loop = image.info.get("loop")
     icc_profile = image.info.get("icc_profile")
-    pictures, durations = [], []
-    for index in range(frames):
-        image.seek(index)
-        # A GIF frame may grow the canvas past what its header declared.
-        check_pixels(image.size, frames)
+    pictures, durations, pixels = [], [], 0
+    for index in itertools.count():
+        # Frame by frame, never n_frames: for a GIF that reads the whole file first.
+        try:
+            image.seek(index)
+        except EOFError:
+            break
+        check_frames(index + 1)
+        # Each frame decodes to the whole canvas, which a GIF frame may grow.
+        pixels += image.size[0] * image.size[1]
+        check_pixels(image.size, index + 1, pixels)
         image.load()
         durations.append(image.info.get("duration", 0))
         pictures.append(pixels_only(image, icc_profile))
+        if clock() > deadline:
+            raise ValidationError(TOO_SLOW)
+    frames = len(pictures)
     options = dict(FORMATS[image_format].save_options)
     if frames > 1:
         options.update(save_all=True, append_images=pictures[1:], duration=durations)

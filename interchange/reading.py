@@ -33,6 +33,7 @@ from .file_format import (
     check_image_name,
 )
 from .front_matter import Reader, split
+from .import_folder import folder_problems
 
 
 def read_source(value, where):
@@ -232,6 +233,9 @@ class Document:
 
 
 def read_directory(root):
+    # Before any file is opened: a link could point outside the folder, a FIFO hang the read.
+    if problems := folder_problems(root):
+        raise ImportRefused("\n".join([*problems, "Nothing was imported."]))
     documents, problems = [], []
     for kind, pattern, read in KINDS:
         for path in sorted(root.glob(pattern)):

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     # /healthz and /readyz for load balancers, before the host check and the HTTPS redirect.
     "operations.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # 400 for a NUL in an admin page's query string (operations/request_values.py).
+    "operations.request_values.RefuseNulCharactersMiddleware",
     # Policy headers go on every response, including pages served from the page cache.
     "operations.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -325,6 +327,7 @@ AXES_RESET_ON_SUCCESS = True
 # sign-in comes from the proxy's address, and anyone could pause an editor's sign-in.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
 AXES_CLIENT_IP_CALLABLE = "articles.readers.client_ip"
+AXES_USERNAME_CALLABLE = "operations.signin_names.signin_username"
 # Readers' feedback on a page (articles.reader_feedback): at most FEEDBACK_RATE_LIMIT sends from
 # one address (the same client address as above) per FEEDBACK_RATE_PERIOD seconds. The count is
 # kept in the "default" cache under a keyed hash of the address, and expires with the period;

@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import UserPassesTestMixin
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.html import format_html
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
@@ -73,5 +73,14 @@ class EditorPreviewView(StaffOnlyMixin, MarkdownifyView):
 
 
 class EditorImageUploadView(StaffOnlyMixin, ImageUploadView):
+    """Answers JSON whoever asks: markdownx's own view rendered a template it doesn't have (a
+    500) for a plain form post with a bad or missing file, and stored nothing for a good one."""
+
     form_class = EditorImageForm
     http_method_names = ["post"]
+
+    def form_invalid(self, form):
+        return JsonResponse(form.errors, status=400)
+
+    def form_valid(self, form):
+        return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
