@@ -43,7 +43,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 
-from . import markdown_images
+from . import markdown_brackets, markdown_images
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -195,20 +195,26 @@ def _formatted(text):
     return _formatted_within_length(text)
 
 
+TOO_SLOW_MESSAGE = (
+    "This text takes too long to format: look for long runs of unclosed brackets or HTML "
+    "tags, or thousands of headings or lines without a blank line between them."
+)
+
+
 # Cached because a save formats the same text twice: to validate it, then to store it.
 @lru_cache(maxsize=8)
 def _formatted_within_length(text):
     if message := _nesting_problem(text):
         return None, message
+    # Refused before formatting, rather than after RENDER_SECONDS of it.
+    if markdown_brackets.too_costly(text):
+        return None, TOO_SLOW_MESSAGE
     try:
         html = _with_time_limit(RENDER_SECONDS, _markdown_to_html, text)
     except RecursionError:
         return None, "Emphasis, links or HTML tags are nested too deeply to format. Simplify them."
     except _OutOfTime:
-        return None, (
-            "This text takes too long to format: look for long runs of unclosed brackets or HTML "
-            "tags, or thousands of headings or lines without a blank line between them."
-        )
+        return None, TOO_SLOW_MESSAGE
     return sanitize(html), None
 
 
