@@ -56,9 +56,16 @@ def test_text_stored_anyway_is_shown_escaped_without_formatting(formatter_must_n
 
 
 @pytest.mark.parametrize("text", ORDINARY.values(), ids=ORDINARY.keys())
-def test_ordinary_brackets_reach_the_formatter(text):
-    assert not markdown_brackets.too_costly(text)
-    assert markdown.problem(text) is None
+def test_ordinary_brackets_reach_the_formatter(monkeypatch, text):
+    # The formatter is replaced, so the test says whether it is called, however busy the machine.
+    formatted = []
+    monkeypatch.setattr(markdown, "_markdown_to_html", lambda text: formatted.append(text) or "")
+    markdown._formatted_within_length.cache_clear()
+    try:
+        assert markdown.problem(text) is None
+    finally:
+        markdown._formatted_within_length.cache_clear()
+    assert formatted == [text]
 
 
 def test_the_message_is_the_one_the_time_limit_gives(monkeypatch):
