@@ -9,8 +9,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = f"{settings.SITE_NAME} content"
 
     def ready(self):
-        from . import signals
+        from . import signals, typed_fields
         from .site_domain import sync_site
+
+        typed_fields.install(self.get_models())
 
         post_migrate.connect(sync_site, sender=self)
         signals.connect()

@@ -43,7 +43,7 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
 
-from . import markdown_images
+from . import markdown_brackets, markdown_images, text_nodes
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -68,7 +68,7 @@ MARKER_RE = re.compile(r"<p>\[\[\s*(treatments|figure\s+(\d{1,4}))\s*\]\]</p>", 
 SLOT_RE = re.compile(r"<!--slot:(treatments|figure:(\d+))-->")
 LINK_RE = re.compile(r'<a href="(article|treatment):(\d{1,12})"[^>]*>(.*?)</a>', re.DOTALL)
 LINK_SLOT_RE = re.compile(r"<!--link:(article|treatment):(\d+)-->(.*?)<!--/link-->", re.DOTALL)
-CITE_RE = re.compile(r"\[\[\s*cite\s+(\d{1,12})\s*\]\]", re.IGNORECASE)
+CITE_RE = text_nodes.CITE_RE
 CITE_SLOT_RE = re.compile(r"<!--cite:(\d+)-->")
 
 # Some 15,000 words: several times the longest article, and a bound on the time to format.
@@ -118,13 +118,17 @@ def _markdown_to_html(text):
 
 
 def sanitize(html):
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
+    # Attribute values with `<` and `>` as entities: the slot patterns below then never match
+    # inside an attribute.
+    return text_nodes.plain_attributes(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            strip_comments=True,
+        )
     )
 
 
@@ -195,20 +199,26 @@ def _formatted(text):
     return _formatted_within_length(text)
 
 
+TOO_SLOW_MESSAGE = (
+    "This text takes too long to format: look for long runs of unclosed brackets or HTML "
+    "tags, or thousands of headings or lines without a blank line between them."
+)
+
+
 # Cached because a save formats the same text twice: to validate it, then to store it.
 @lru_cache(maxsize=8)
 def _formatted_within_length(text):
     if message := _nesting_problem(text):
         return None, message
+    # Refused before formatting, rather than after RENDER_SECONDS of it.
+    if markdown_brackets.too_costly(text):
+        return None, TOO_SLOW_MESSAGE
     try:
         html = _with_time_limit(RENDER_SECONDS, _markdown_to_html, text)
     except RecursionError:
         return None, "Emphasis, links or HTML tags are nested too deeply to format. Simplify them."
     except _OutOfTime:
-        return None, (
-            "This text takes too long to format: look for long runs of unclosed brackets or HTML "
-            "tags, or thousands of headings or lines without a blank line between them."
-        )
+        return None, TOO_SLOW_MESSAGE
     return sanitize(html), None
 
 
@@ -238,9 +248,8 @@ def _to_html(text):
 
 def render(text):
     """Markdown to sanitized HTML, with `[[...]]` marker lines turned into slots."""
-    html = MARKER_RE.sub(_to_slot, _to_html(text))
-    html = LINK_RE.sub(lambda m: f"<!--link:{m[1]}:{int(m[2])}-->{m[3]}<!--/link-->", html)
-    return CITE_RE.sub(lambda m: f"<!--cite:{int(m[1])}-->", html)
+    html = text_nodes.cite_slots(MARKER_RE.sub(_to_slot, _to_html(text)))
+    return LINK_RE.sub(lambda m: f"<!--link:{m[1]}:{int(m[2])}-->{m[3]}<!--/link-->", html)
 
 
 def plain_html(text):
@@ -306,6 +315,8 @@ class Slot:
 
 def split_slots(html):
     """Split stored HTML into a list of Slot: sanitized HTML runs and the slots between them."""
+    # HTML stored before attributes were made plain may hold slot-shaped text in one.
+    html = text_nodes.plain_attributes(html)
     parts = []
     position = 0
     for match in SLOT_RE.finditer(html):
@@ -382,8 +393,9 @@ def markdown_link_ids(text):
 
 
 def markdown_cited_ids(text):
-    """The sources `[[cite N]]` in Markdown names, in order of first use."""
-    return list(dict.fromkeys(int(number) for number in CITE_RE.findall(text)))
+    """The sources `[[cite N]]` in Markdown cites, in order of first use: those in its text,
+    as readers get them, not those in code, titles, alt text or addresses."""
+    return list(dict.fromkeys(cited_ids(render(text))))
 
 
 def citation_names(ids):
@@ -432,6 +444,8 @@ def fill_inline(html, urls, source_numbers):
         number = source_numbers.get(int(match[1]))
         return "" if number is None else citation(number)
 
+    # HTML stored before attributes were made plain may hold slot-shaped text in one.
+    html = text_nodes.plain_attributes(html)
     return CITE_SLOT_RE.sub(cite, LINK_SLOT_RE.sub(link, html))
 
 
