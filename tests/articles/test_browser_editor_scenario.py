@@ -138,8 +138,10 @@ def write_article_two(steps, page, first):
 
 def publish(steps, page):
     """The publisher, from the admin's home page, signs article #2 off."""
-    steps("awaiting sign-off", page.click, "text=Awaiting sign-off")
-    steps("open it", page.get_by_role("link", name=re.compile("Example article two")).click)
+    with page.expect_navigation():
+        steps("awaiting sign-off", page.click, "text=Awaiting sign-off")
+    with page.expect_navigation():
+        steps("open it", page.get_by_role("link", name=re.compile("Example article two")).click)
     expect(page.locator(".signoff-changes")).to_contain_text("Example heading")
     steps("publish now", page.get_by_label("Publish now").check)
     with page.expect_navigation():

@@ -18,8 +18,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--host-resolver-rules=MAP accounts.google.com ~NOTFOUND, MAP update.googleapis.com ~NOTFOUND",
 ]
-# Every wait here is for the local live server: seconds, not Playwright's default 30.
-TIMEOUT_MS = 5_000
+# Every wait here is for the local live server: seconds, not Playwright's default 30; enough
+# for one page of the live server on a loaded two-core machine (CI runs everything in one
+# process while other work goes on).
+TIMEOUT_MS = 15_000
+# expect() waits as long as actions do (its own default is 5 s).
+expect.set_options(timeout=TIMEOUT_MS)
 PASSWORD = "example-password"  # what tests.support.factories.make_staff gives everyone
 
 
