@@ -35,11 +35,12 @@ run: $(STAMP)
 	@echo
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The whole suite, on two processes (one per core here: CI's time roughly halves).
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # The quick loop: everything but the slow tests (browser, faults, many processes, properties,
-# backups), on two processes. `make test` and CI run everything, in one.
+# backups), on two processes.
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow" -n 2
 
