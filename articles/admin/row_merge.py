@@ -126,6 +126,11 @@ class InlineRows:
             int(index) for prefix, _, index in marks if prefix == self.prefix and index.isdigit()
         ]
 
+    def choice(self, index):
+        """What the editor chose for the form at `index` when it was asked about (else "")."""
+        choice = self.data.get(f"mergerow-{self.prefix}-{index}", "")
+        return choice if choice in (MINE, THEIRS) and index in self.pending() else ""
+
     def apply_choices(self, reference):
         """Carry out the choices made on a form that asked (mine: as the form holds it; theirs:
         the row as `reference` holds it, or removed). Returns the indexes still undecided."""
@@ -181,7 +186,9 @@ class InlineRows:
             elif not deleted and not self.changed(index, theirs):
                 initial.append(Spec(pk, mine=index))
             else:
-                asked.append((len(initial), self.described(theirs), self.described_form(index)))
+                asked.append(
+                    (len(initial), self.described(theirs), self.described_form(index), index)
+                )
                 if deleted:
                     initial.append(Spec(pk, values=theirs, delete=True))
                 else:
@@ -193,14 +200,20 @@ class InlineRows:
                 came_in = came_in or not self.deleted(index)
                 continue
             where = len(initial) + len(extra)
-            asked.append((where, "(removed)", self.described_form(index)))
+            asked.append((where, "(removed)", self.described_form(index), index))
             extra.append(Spec(mine=index))
         for index in range(self.initial, self.total):
             if index in undecided:
-                asked.append((len(initial) + len(extra), "(removed)", self.described_form(index)))
+                where = len(initial) + len(extra)
+                asked.append((where, "(removed)", self.described_form(index), index))
             extra.append(Spec(mine=index, delete=self.deleted(index)))
         self.write([*initial, *extra])
-        conflicts = [RowConflict(self.prefix, at, self.noun(), t, y) for at, t, y in asked]
+        # Asked again (they saved again meanwhile): the choice made for it stays ticked, at the
+        # row's new place in the list.
+        conflicts = [
+            RowConflict(self.prefix, at, self.noun(), t, y, self.choice(index))
+            for at, t, y, index in asked
+        ]
         return conflicts, came_in
 
     def write(self, specs):

@@ -17,6 +17,8 @@ MINE, THEIRS, EDIT = "mine", "theirs", "edit"
 CHOICES = (MINE, THEIRS, EDIT)
 # Words, runs of spaces and single signs: what the highlighting of a conflict compares.
 TOKENS = re.compile(r"\s+|\w+|[^\w\s]")
+# A Markdown list item's first line (in a quote or not): "- ", "* ", "+ ", "1. ", "1) ".
+LIST_ITEM = re.compile(r"^(?:[ \t]*>)*[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,26 @@ def _as_block(edited, block):
 
 
 def combined(block):
-    """Both texts of a conflict, theirs first, to combine by hand."""
+    """Both texts of a conflict, theirs first, to combine by hand. Paragraphs are kept apart by
+    a blank line; list items follow each other line by line, as a blank line between them would
+    make the list loose (each item a paragraph) or end it."""
     theirs = (
         block.theirs if block.theirs.endswith("\n") or not block.theirs else block.theirs + "\n"
     )
-    return theirs + ("\n" if theirs and block.yours else "") + block.yours
+    if not (theirs and block.yours):
+        return theirs + block.yours
+    gap = "" if _ends_in_list(theirs) and _starts_list(block.yours) else "\n"
+    return theirs + gap + block.yours
+
+
+def _starts_list(text):
+    return bool(LIST_ITEM.match(text))
+
+
+def _ends_in_list(text):
+    """Whether the last paragraph of `text` is a list (its last item may run over lines)."""
+    paragraph = re.split(r"\n[ \t]*\n", text.rstrip("\n"))[-1]
+    return any(LIST_ITEM.match(line) for line in paragraph.splitlines())
 
 
 def highlighted(theirs, yours):

@@ -319,3 +319,33 @@ def test_more_list_rows_than_django_allows_are_refused_not_merged(
     assert "Please submit at most 1000 forms." in form_errors(response)
     article.refresh_from_db()
     assert "(B)" not in article.body
+
+
+def test_editing_a_conflict_in_a_list_keeps_its_items_a_list(editor_client, second_editor, series):
+    listing = "Example list:\n\n- Example one\n- Example two\n- Example three\n\nExample end."
+    article = make_article(series, status=Status.DRAFT, body=listing)
+    save_via_admin(editor_client, article)
+    a_form, b_form = opened(editor_client, article), opened(second_editor, article)
+    a_form["body"] = listing.replace("two", "two (A)")
+    saved(editor_client, article, a_form)
+    b_form["body"] = listing.replace("two", "two (B)")
+
+    response = second_editor.post(url_of(article), b_form)
+
+    [block] = blocks(response)
+    name = block.select_one("input[type=radio]")["name"]
+    data = form_data(response)
+    assert data[f"{name}-text"].replace("\r\n", "\n") == "- Example two (A)\n- Example two (B)\n"
+    data[name] = "edit"
+    saved(second_editor, article, data)
+    assert article.body == listing.replace("- Example two", "- Example two (A)\n- Example two (B)")
+    assert article.body_html.count("<li>") == 4 and "<p>Example two" not in article.body_html
+
+
+def test_editing_a_conflict_in_paragraphs_keeps_them_apart(editor_client, second_editor, series):
+    article, response = conflict(editor_client, second_editor, series)
+    [block] = blocks(response)
+    name = block.select_one("input[type=radio]")["name"]
+    assert form_data(response)[f"{name}-text"].replace("\r\n", "\n") == (
+        "Example second (A) paragraph.\n\nExample second (B) paragraph.\n"
+    )

@@ -129,3 +129,30 @@ def test_a_figure_they_added_and_changed_stays_with_its_picture(
     figure.refresh_from_db()
     assert (figure.alt_text, figure.caption) == ("Example alt text by A", "Example caption by A")
     assert figure.image.name and "third (B)" in listed.body
+
+
+def test_a_row_asked_again_keeps_the_choice_made_for_it(editor_client, second_editor, listed):
+    a_form, b_form = opened(editor_client, listed), opened(second_editor, listed)
+    a_form["treatment_links-0-position"] = "7"
+    saved(editor_client, listed, a_form)
+    b_form["treatment_links-0-position"] = "8"
+    response = second_editor.post(url_of(listed), b_form)
+    [block] = blocks(response)
+    b_form = form_data(response)
+    b_form[block.select_one("input[type=radio]")["name"]] = "mine"
+    row = b_form[f"treatment_links-{block['id'].rpartition('-')[2]}-id"]
+    # A changes the same row again before B saves the choice: B is asked again.
+    a_form = opened(editor_client, listed)
+    [index] = [i for i in range(2) if a_form[f"treatment_links-{i}-id"] == row]
+    a_form[f"treatment_links-{index}-position"] = "6"
+    saved(editor_client, listed, a_form)
+
+    response = second_editor.post(url_of(listed), b_form)
+
+    assert response.status_code == 200
+    [block] = blocks(response)
+    assert "Position: 6" in block.select_one(".merge-theirs").get_text()
+    assert block.select_one("input[value=mine]").has_attr("checked")
+    assert not block.select_one("input[value=theirs]").has_attr("checked")
+    saved(second_editor, listed, form_data(response))
+    assert rows(listed) == [("example-gone", 1), ("example-kept", 8)]
