@@ -99,7 +99,8 @@ class ArticleTreatmentInline(SortableTabularInline):
     verbose_name_plural = "Treatments listed in this article"
     description = (
         "Shown where the body says [[treatments]], in this order: drag a row, or use its Move "
-        "buttons. A new row goes at the end."
+        "buttons. A new row goes at the end; choosing its treatment opens the next row, ready "
+        "for another name (press Escape when done: a row left empty is not saved)."
     )
 
 

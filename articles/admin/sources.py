@@ -141,7 +141,9 @@ class SourceInline(SortableTabularInline):
     description = (
         f"{CITE_HELP} A cited source not listed here is added at the end when you save. The "
         "page numbers its sources in the order the text first cites them, [1], [2]…; sources "
-        "listed but not cited follow, in this order (drag a row, or use its Move buttons)."
+        "listed but not cited follow, in this order (drag a row, or use its Move buttons). "
+        "Choosing a source in a new row opens the next row (press Escape when done: a row "
+        "left empty is not saved)."
     )
 
 

@@ -175,6 +175,54 @@ def test_ordered_lists_reorder_by_keyboard(browsers, series, sources, size):
     assert editor.errors == []
 
 
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_choosing_in_the_last_row_opens_the_next_one_ready(browsers, series, size):
+    """Treatments listed by keyboard alone: name, Enter, name, Enter, Escape."""
+    article = make_article(series, status=Status.DRAFT)
+    for n in "ABC":
+        make_treatment(f"example-{n.lower()}", name=f"Example Treatment {n}")
+    editor = editor_at(browsers, VIEWPORTS[size])
+    page = editor.page
+    page.goto(change_url(article))
+    search = page.locator(".select2-container--open .select2-search__field")
+
+    page.get_by_role("button", name="Add another treatment listed in this article").press("Enter")
+    for name in ("Example Treatment C", "Example Treatment A"):
+        expect(search).to_be_focused()
+        search.press_sequentially(name.rpartition(" ")[2] + " ")
+        expect(page.locator(".select2-results__option--highlighted")).to_have_text(name)
+        search.press("Enter")
+    # A third row is open, its search ready; the editor is done.
+    rows = page.locator("#treatment_links-group tbody tr.form-row:not(.empty-form)")
+    expect(rows).to_have_count(3)
+    expect(search).to_be_focused()
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    shot(page, f"next-row-open-{size}", page.locator("#treatment_links-group"))
+    search.press("Escape")
+    expect(page.locator(".select2-container--open")).to_have_count(0)
+    # The focus stays on the new row's box, outlined where the keyboard is.
+    chosen = rows.nth(2).locator(".select2-selection")
+    expect(chosen).to_be_focused()
+    assert chosen.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
+    # Choosing again in a row that is not the last opens no other row.
+    rows.first.locator(".select2-selection").press("Enter")
+    search.press_sequentially("Treatment B")
+    expect(page.locator(".select2-results__option--highlighted")).to_have_text(
+        "Example Treatment B"
+    )
+    search.press("Enter")
+    expect(rows).to_have_count(3)
+    save(page)
+
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    # The row left empty was not saved, and asked for nothing.
+    assert [row.treatment.name for row in article.treatment_links.all()] == [
+        "Example Treatment B",
+        "Example Treatment A",
+    ]
+    assert editor.errors == []
+
+
 def test_ordered_lists_reorder_by_drag(browsers, series, sources):
     article = make_article(series, status=Status.DRAFT)
     for position, source in enumerate(sources, 1):

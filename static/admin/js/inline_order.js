@@ -2,7 +2,7 @@
    mouse: "Move up" and "Move down" buttons on each saved row, beside its drag handle. A move
    does what a drag does: the rows' hidden positions (input._reorder_) become 1, 2, 3... in the
    order shown, and saving keeps it. The new place is announced. New rows go at the end when
-   saved, and can be moved after that. */
+   saved, and can be moved after that. Choosing in the last new row opens the next one. */
 (function () {
   "use strict";
 
@@ -75,6 +75,27 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("fieldset.sortable").forEach(attach);
+  });
+
+  // Picking in the last new row of an ordered list opens the next row, its search ready: a list
+  // of treatments is typed name, Enter, name, Enter... Escape (or Tab, or going on elsewhere)
+  // leaves the fresh row empty, and an untouched empty row is not saved (Django skips an extra
+  // form nobody changed). Picking again in a row that is not the last opens nothing.
+  function openNextRow(select) {
+    var row = select.closest("tr.form-row");
+    var fieldset = select.closest("fieldset.sortable");
+    if (!row || !fieldset || row.classList.contains("has_original")) { return; }
+    var all = fieldset.querySelectorAll("tbody tr.form-row:not(.empty-form)");
+    if (all[all.length - 1] !== row) { return; }
+    var add = fieldset.closest(".inline-group").querySelector(".add-row a");
+    if (add && add.offsetParent !== null) { add.click(); }  // hidden at the list's maximum
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.django || !window.django.jQuery) { return; }
+    window.django.jQuery(document).on("select2:select", "select.admin-autocomplete", function () {
+      openNextRow(this);
+    });
   });
 
   // A row added to pick something from a list (a treatment, a source) opens its search at once,
