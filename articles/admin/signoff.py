@@ -26,7 +26,14 @@ from .review_links import outside_review
 class SignOffForm(forms.Form):
     ACTIONS = {"publish": "Publish now", "schedule": "Schedule", "send_back": "Send back"}
 
-    action = forms.ChoiceField(choices=list(ACTIONS.items()), widget=forms.RadioSelect)
+    # Which button was pressed (admin/articles/signoff.html: one per decision).
+    action = forms.ChoiceField(
+        choices=list(ACTIONS.items()),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Nothing was decided: press “Publish now”, “Schedule” or “Send back”."
+        },
+    )
     go_live_at = forms.SplitDateTimeField(
         label="Go live at",
         required=False,
@@ -35,15 +42,14 @@ class SignOffForm(forms.Form):
             date_attrs={"type": "date", "aria-label": "Go live on (date)"},
             time_attrs={"type": "time", "aria-label": "Go live at (time)"},
         ),
-        help_text="For “Schedule”: readers keep the live version until then. Times are "
+        help_text="Readers keep the live version until then. Times are "
         f"{timezone.get_default_timezone_name()}.",
     )
     note = forms.CharField(
         label="Note for the editors",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For “Send back”: what needs changing. Shown on the page's form and in the "
-        "review queue.",
+        help_text="What needs changing. Shown on the page's form and in the review queue.",
     )
     token = forms.CharField(widget=forms.HiddenInput)
     safe_messaging_read = safe_messaging_notes.read_field()
@@ -59,6 +65,9 @@ class SignOffForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         action = cleaned.get("action")
+        if action != "schedule":
+            # A time half typed in for "Schedule" never stops another decision.
+            self._errors.pop("go_live_at", None)
         publishing = action in ("publish", "schedule")
         if publishing and self.flags and not cleaned.get("safe_messaging_read"):
             self.add_error(

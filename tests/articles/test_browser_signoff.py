@@ -9,9 +9,11 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from articles import drafts
 from articles.models import Article, Status
-from tests.support.browser import CHROMIUM, choose_in_added_row, save
-from tests.support.factories import add_treatments, make_article, make_treatment
+from tests.support.axe import PHONE, axe_reader, axe_violations
+from tests.support.browser import CHROMIUM, PASSWORD, choose_in_added_row, save
+from tests.support.factories import add_treatments, make_article, make_staff, make_treatment
 
 pytest_plugins = ["tests.support.browser_fixtures"]
 pytestmark = [
@@ -19,6 +21,9 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Chromium at {CHROMIUM}"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
+
+
+WIDE = {"width": 1366, "height": 900}
 
 
 def change_url(page):
@@ -49,12 +54,12 @@ def edit_as_draft(page, article):
 
 
 def sign_off(page, action, **fields):
+    """On the sign-off page, fill in what the decision needs and press its button."""
     page.get_by_role("link", name="Compare with live and sign off").click()
-    page.get_by_label(action).check()
     for label, value in fields.items():
         page.locator(label).fill(value)
     with page.expect_navigation():
-        page.get_by_role("button", name="Confirm").click()
+        page.get_by_role("button", name=action, exact=True).click()
 
 
 def test_editor_drafts_publisher_compares_and_publishes(browsers, live):
@@ -77,9 +82,8 @@ def test_editor_drafts_publisher_compares_and_publishes(browsers, live):
     changes = publisher.page.locator(".signoff-changes")
     expect(changes.locator("ins").first).to_be_visible()
     expect(changes).to_contain_text("Example Second Treatment")
-    publisher.page.get_by_label("Publish now").check()
     with publisher.page.expect_navigation():
-        publisher.page.get_by_role("button", name="Confirm").click()
+        publisher.page.get_by_role("button", name="Publish now").click()
 
     expect(publisher.page.locator(".messagelist .success")).to_contain_text("is live")
     assert reader_sees(browsers, live, "Example changed body text.")
@@ -146,6 +150,66 @@ def test_history_loads_an_older_version_into_the_draft(browsers, live):
     assert reader_sees(browsers, live, "Example Newer Title")
     sign_off(page, "Publish now")
     assert reader_sees(browsers, live, "Example Live Title")
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["wide", "phone"])
+def test_each_decision_is_one_button_and_enter_in_a_box_decides_nothing(browsers, live, viewport):
+    with reversion.create_revision():
+        draft = drafts.start_draft(live)
+        draft.title = "Example Changed Title"
+        draft.status = Status.REVIEW
+        draft.save()
+    publisher = browsers.staff("pat", "Publishers", first_name="Pat")
+    page = publisher.page
+    page.set_viewport_size(viewport)
+    page.goto(f"/admin/articles/article/{draft.pk}/signoff/")
+    buttons = page.locator(".signoff-decision button:visible")
+    expect(buttons).to_have_text(["Publish now", "Schedule", "Send back"])
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    for button in buttons.all():
+        box = button.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24  # WCAG 2.2 target size
+
+    # Enter in the time box, with a time typed: the page comes back, nothing is decided.
+    page.get_by_label("Go live at (time)").fill("09:30")
+    with page.expect_navigation():
+        page.get_by_label("Go live at (time)").press("Enter")
+    assert page.url.endswith("/signoff/")
+    expect(page.locator(".errornote")).to_contain_text("Nothing was decided")
+    draft.refresh_from_db()
+    assert draft.go_live_at is None and draft.status == Status.REVIEW
+
+    # Send back with no note: refused next to the note, the time typed kept.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send back").press("Enter")
+    expect(page.locator(".signoff-decision")).to_contain_text("Say what needs changing.")
+    expect(page.get_by_label("Go live at (time)")).to_have_value("09:30")
+    # Publishing now, with that half-typed time still there: done.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish now").press("Enter")
+    expect(page.locator(".messagelist .success")).to_contain_text("is live")
+    assert reader_sees(browsers, live, "Example Changed Title")
+    assert publisher.errors == []
+
+
+def test_the_signoff_page_meets_wcag_22_aa_on_a_phone(browsers, live):
+    with reversion.create_revision():
+        draft = drafts.start_draft(live)
+        draft.status = Status.REVIEW
+        draft.save()
+    make_staff("pat", "Publishers", first_name="Pat")
+    visitor = axe_reader(browsers, PHONE)
+    page = visitor.page
+    page.goto("/admin/login/")
+    page.fill("#id_username", "pat")
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    page.goto(f"/admin/articles/article/{draft.pk}/signoff/")
+    problems = [
+        line for line in axe_violations(page) if "(serious)" in line or "(critical)" in line
+    ]
+    assert problems == [], "\n".join(problems)
 
 
 def test_leaving_unsaved_edits_asks_first_and_saved_ones_do_not(browsers, series):

@@ -226,7 +226,8 @@ def test_publishing_on_the_signoff_page_is_refused_without_the_tick(
     assert response.status_code == 200
     assert "read them, then tick this to publish now" in " ".join(form_errors(response))
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.find("input", attrs={"value": "publish"}).has_attr("checked")  # kept
+    # Tick, then press Publish now again: its button is there, beside the box to tick.
+    assert soup.select_one(".signoff-decision button[value=publish]").get_text() == "Publish now"
     assert "commit suicide" not in public_text(live)[1]
     assert Article.objects.filter(live_page=live).exists()
 

@@ -119,6 +119,40 @@ def test_send_back_shows_the_note_on_the_form_and_in_the_queue(
     assert "Changes requested" in queue and str(draft) in queue
 
 
+def test_each_decision_is_its_own_button_and_no_button_decides_nothing(
+    editor_client, publisher_client, live
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example signed title", status=Status.REVIEW)
+    page = publisher_client.get(url("signoff", draft)).content.decode()
+    for action, text in (
+        ("publish", "Publish now"),
+        ("schedule", "Schedule"),
+        ("send_back", "Send back"),
+    ):
+        assert f'name="action" value="{action}"' in page and f">{text}</button>" in page
+
+    # What Enter in a box would send if it submitted: no decision.
+    response = sign_off(publisher_client, draft, "")
+
+    assert response.status_code == 200
+    assert "Nothing was decided: press" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.REVIEW and draft.go_live_at is None
+
+
+def test_a_half_typed_schedule_time_does_not_stop_publishing_now(
+    editor_client, publisher_client, live
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example signed title", status=Status.REVIEW)
+
+    response = sign_off(publisher_client, draft, "publish", go_live_at_1="09:30")
+
+    assert response.status_code == 302
+    assert "Example signed title" in public_text(live)[1]
+
+
 def test_a_draft_changed_after_the_publisher_opened_it_is_not_signed_off(
     editor_client, publisher_client, live
 ):
