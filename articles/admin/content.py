@@ -15,6 +15,7 @@ from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
 from .insert_image import InsertImageMixin
 from .new_article import NewArticleDefaultsMixin
+from .page_links import PageLinksMixin, link_search_view
 from .review import PreviewMixin
 from .review_queue import review_queue_view
 from .sources import ORDERED_TABULAR, ArticleSourceInline, CitingMixin, TreatmentSourceInline
@@ -140,6 +141,7 @@ class ArticleAdmin(
     NewArticleDefaultsMixin,
     SortableAdminBase,
     CitingMixin,
+    PageLinksMixin,
     PageFeedbackSummaryMixin,
     PreviewMixin,
     PublishingAdmin,
@@ -180,6 +182,11 @@ class ArticleAdmin(
                 self.admin_site.admin_view(review_queue_view),
                 name="articles_review_queue",
             ),
+            path(
+                "link-search/",
+                self.admin_site.admin_view(link_search_view),
+                name="articles_link_search",
+            ),
             *super().get_urls(),
         ]
 
@@ -195,7 +202,12 @@ class ArticleAdmin(
 
 @admin.register(Treatment)
 class TreatmentAdmin(
-    SortableAdminBase, CitingMixin, PageFeedbackSummaryMixin, PreviewMixin, PublishingAdmin
+    SortableAdminBase,
+    CitingMixin,
+    PageLinksMixin,
+    PageFeedbackSummaryMixin,
+    PreviewMixin,
+    PublishingAdmin,
 ):
     list_display = (
         "name",

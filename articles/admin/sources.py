@@ -157,7 +157,7 @@ class TreatmentSourceInline(SourceInline):
 
 class CitingMixin:
     """For the article and treatment admins: a "Cite a source" search before each Markdown
-    field of the page (admin/js/cite_picker.js), citations numbered across the fields' live
+    field of the page (admin/js/editor_pickers.js), citations numbered across the fields' live
     previews as on the page (admin/js/preview_citations.js), and Move buttons on the ordered
     lists' rows (admin/js/inline_order.js) for those who don't drag."""
 
@@ -188,7 +188,7 @@ class CitingMixin:
     def media(self):
         return super().media + forms.Media(
             js=[
-                "admin/js/cite_picker.js",
+                "admin/js/editor_pickers.js",
                 "admin/js/preview_citations.js",
                 "admin/js/inline_order.js",
             ],

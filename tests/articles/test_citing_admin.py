@@ -225,5 +225,5 @@ def test_the_body_carries_the_cite_searchs_addresses(editor_client, series):
     assert body["data-cite-sources"] == reverse("admin:articles_source_changelist")
     assert body["data-cite-add"] == reverse("admin:articles_source_add")
     scripts = [s["src"] for s in soup.select("script[src]")]
-    assert any("cite_picker" in src for src in scripts)
+    assert any("editor_pickers" in src for src in scripts)
     assert any("adminsortable2" in src for src in scripts)

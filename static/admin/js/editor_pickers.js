@@ -1,9 +1,12 @@
-/* "Cite a source" before each Markdown field of an article or treatment (the textarea carries
-   data-cite-search, set in articles/admin/sources.py): search the Sources by title, author,
-   DOI or number, pick one with the arrow keys and Enter (or a click), and [[cite N]] goes in at
-   the cursor. An input event tells markdownx, which refreshes the live preview. The search is
-   the admin's own autocomplete (what the Sources list's source picker shows). A combobox with
-   a listbox, as in the WAI-ARIA Authoring Practices. */
+/* Search-and-insert controls before each Markdown field of an article or treatment, each a
+   combobox with a listbox, as in the WAI-ARIA Authoring Practices: type, pick with the arrow
+   keys and Enter (Enter alone when one matches) or a click, and the code goes in at the cursor.
+   An input event tells markdownx, which refreshes the live preview.
+   - "Cite a source" (the textarea's data-cite-search, articles/admin/sources.py): the Sources
+     by title, author, DOI or number, through the admin's own autocomplete; puts in [[cite N]].
+   - "Link to a page" (data-link-search, articles/admin/page_links.py): articles and
+     treatments by title, name or number; puts in [the selected text](article:N), or the page's
+     title when nothing is selected, so the editor never leaves the form to find a link code. */
 (function () {
   "use strict";
 
@@ -24,50 +27,93 @@
     return link;
   }
 
-  function build(textarea) {
-    var id = textarea.id + "-cite";
+  // Square brackets would end a Markdown link's text early.
+  function linkText(text) {
+    return text.replace(/\s+/g, " ").trim().replace(/([\[\]\\])/g, "\\$1");
+  }
+
+  var KINDS = {
+    cite: {
+      data: "citeSearch",
+      label: "Cite a source",
+      placeholder: "Title, author, DOI or number",
+      found: ["source", "sources"],
+      hint: function (hint, textarea) {
+        hint.appendChild(document.createTextNode(
+          "Pick one with ↑ ↓ and Enter: [[cite N]] goes in where the cursor is in the text. " +
+          "Not there? "));
+        hint.appendChild(newTabLink(textarea.dataset.citeSources, "Open Sources"));
+        hint.appendChild(document.createTextNode(" or "));
+        hint.appendChild(newTabLink(textarea.dataset.citeAdd, "add a source"));
+        hint.appendChild(document.createTextNode("."));
+      },
+      code: function (option) { return "[[cite " + option.dataset.id + "]]"; }
+    },
+    link: {
+      data: "linkSearch",
+      label: "Link to a page",
+      placeholder: "Title, treatment or article number",
+      found: ["page", "pages"],
+      hint: function (hint) {
+        hint.appendChild(document.createTextNode(
+          "Pick one with ↑ ↓ and Enter: a link goes in where the cursor is, on the words you " +
+          "selected in the text, or with the page's title as its words."));
+      },
+      code: function (option, selected) {
+        return "[" + linkText(selected || option.dataset.title) + "](" + option.dataset.id + ")";
+      }
+    }
+  };
+
+  function build(textarea, name, kind) {
+    var id = textarea.id + "-" + name;
     var fieldName = (document.querySelector("label[for='" + textarea.id + "']") || {}).textContent;
-    var box = element("div", { "class": "cite-picker", id: id });
+    var box = element("div", { "class": "editor-picker " + name + "-picker", id: id });
     var label = element("label", { "for": id + "-search" },
-      "Cite a source" + (fieldName ? " in " + fieldName.replace(/:\s*$/, "") : ""));
+      kind.label + (fieldName ? " in " + fieldName.replace(/:\s*$/, "") : ""));
     var input = element("input", {
       type: "search", id: id + "-search", role: "combobox", autocomplete: "off",
       "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": id + "-results",
-      "aria-describedby": id + "-hint", placeholder: "Title, author, DOI or number"
+      "aria-describedby": id + "-hint", placeholder: kind.placeholder
     });
-    var list = element("ul", { id: id + "-results", role: "listbox", "aria-label": "Sources found" });
+    var list = element("ul", {
+      id: id + "-results", role: "listbox",
+      "aria-label": kind.found[1].charAt(0).toUpperCase() + kind.found[1].slice(1) + " found"
+    });
     list.hidden = true;
-    var status = element("p", { "class": "cite-picker-status", role: "status" });
-    var hint = element("p", { "class": "help cite-picker-hint", id: id + "-hint" },
-      "Pick one with ↑ ↓ and Enter: [[cite N]] goes in where the cursor is in the text. Not there? ");
-    hint.appendChild(newTabLink(textarea.dataset.citeSources, "Open Sources"));
-    hint.appendChild(document.createTextNode(" or "));
-    hint.appendChild(newTabLink(textarea.dataset.citeAdd, "add a source"));
-    hint.appendChild(document.createTextNode("."));
-    var row = element("div", { "class": "cite-picker-row" });
+    var status = element("p", {
+      "class": "editor-picker-status " + name + "-picker-status", role: "status"
+    });
+    var hint = element("p", {
+      "class": "help editor-picker-hint " + name + "-picker-hint", id: id + "-hint"
+    });
+    kind.hint(hint, textarea);
+    var row = element("div", { "class": "editor-picker-row" });
     row.appendChild(label);
     row.appendChild(input);
     box.appendChild(row);
     box.appendChild(list);
     box.appendChild(status);
     box.appendChild(hint);
+    // Before the editor, after any picker already there: citing first, then linking.
     var container = textarea.closest(".markdownx") || textarea;
     container.parentNode.insertBefore(box, container);
     return { input: input, list: list, status: status };
   }
 
-  function attach(textarea) {
-    var parts = build(textarea);
+  function attach(textarea, name) {
+    var kind = KINDS[name];
+    var parts = build(textarea, name, kind);
     var input = parts.input;
     var list = parts.list;
     var status = parts.status;
     var active = -1;
     var timer = null;
     var asked = 0;
-    // Until the editor has been in the text, a citation goes at its end.
+    // Until the editor has been in the text, the code goes at its end.
     var placed = false;
-    ["focus", "click", "keyup", "select"].forEach(function (name) {
-      textarea.addEventListener(name, function () { placed = true; });
+    ["focus", "click", "keyup", "select"].forEach(function (event) {
+      textarea.addEventListener(event, function () { placed = true; });
     });
 
     function options() { return list.querySelectorAll("[role=option]"); }
@@ -94,7 +140,8 @@
       list.replaceChildren();
       results.forEach(function (result, i) {
         var option = element("li", {
-          id: list.id + "-" + i, role: "option", "aria-selected": "false", "data-source": result.id
+          id: list.id + "-" + i, role: "option", "aria-selected": "false",
+          "data-id": result.id, "data-title": result.title || result.text
         }, result.text);
         option.addEventListener("mousedown", function (event) { event.preventDefault(); });
         option.addEventListener("click", function () { pick(option); });
@@ -104,15 +151,16 @@
       input.setAttribute("aria-expanded", results.length ? "true" : "false");
       active = -1;
       status.textContent = results.length
-        ? results.length + (results.length === 1 ? " source found." : " sources found.")
-        : "No source found.";
+        ? results.length + " " + kind.found[results.length === 1 ? 0 : 1] + " found."
+        : "No " + kind.found[0] + " found.";
     }
 
     function search() {
       var term = input.value.trim();
       if (!term) { close(); status.textContent = ""; return; }
       var mine = ++asked;
-      var url = textarea.dataset.citeSearch + "&term=" + encodeURIComponent(term);
+      var base = textarea.dataset[kind.data];
+      var url = base + (base.indexOf("?") < 0 ? "?" : "&") + "term=" + encodeURIComponent(term);
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
           if (!response.ok) { throw new Error(response.status); }
@@ -125,10 +173,10 @@
     }
 
     function pick(option) {
-      var code = "[[cite " + option.dataset.source + "]]";
       var end = textarea.value.length;
       var start = placed ? textarea.selectionStart : end;
       var stop = placed ? textarea.selectionEnd : end;
+      var code = kind.code(option, textarea.value.slice(start, stop));
       textarea.setRangeText(code, start, stop, "end");
       textarea.dispatchEvent(new Event("input", { bubbles: true }));
       close();
@@ -173,6 +221,10 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("textarea[data-cite-search]").forEach(attach);
+    Object.keys(KINDS).forEach(function (name) {
+      document.querySelectorAll("textarea[data-" + name + "-search]").forEach(function (textarea) {
+        attach(textarea, name);
+      });
+    });
   });
 })();
