@@ -2,6 +2,7 @@ from datetime import date, timedelta
 from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, Status, review_due_after
 from tests.support.admin_forms import form_data, form_errors
-from tests.support.factories import make_article
+from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +154,28 @@ def test_admin_index_shows_what_awaits_review(publisher_client, series):
     html = publisher_client.get(reverse("admin:index")).content.decode()
     assert "Awaiting sign-off" in html
     assert "<td>2</td>" in html
+
+
+def test_admin_index_links_the_latest_pages_awaiting_sign_off_to_their_sign_off(
+    publisher_client, series, django_assert_max_num_queries
+):
+    for number in range(1, 8):
+        make_article(series, number, status=Status.REVIEW, title=f"Example awaiting {number}")
+    treatment = make_treatment("example-awaiting", name="Example awaiting treatment")
+    treatment.status = Status.REVIEW
+    treatment.save()
+
+    # Two queries more than the counts alone: the latest articles and treatments awaiting.
+    with django_assert_max_num_queries(27):
+        html = publisher_client.get(reverse("admin:index")).content.decode()
+
+    links = BeautifulSoup(html, "html.parser").select(".awaiting-pages li a")
+    assert [a.get_text() for a in links] == [
+        "Example awaiting treatment",
+        "#7 Example awaiting 7",
+        "#6 Example awaiting 6",
+        "#5 Example awaiting 5",
+        "#4 Example awaiting 4",
+    ]
+    assert links[0]["href"] == reverse("admin:articles_treatment_signoff", args=[treatment.pk])
+    assert "<td>8</td>" in html  # the count still says all of them
