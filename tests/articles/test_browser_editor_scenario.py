@@ -38,13 +38,14 @@ MIDDLE = " Example claim two."
 END = "\n\n[[treatments]]\n\nExample last paragraph.\n"
 # What the flow takes today, sign-ins included: a step more fails. Clicks (with key presses
 # such as Enter, file picks and navigations) were ~60 in the issue, 30 before the editor's desk
-# work; its goal is under 30. They are now 26: the next treatment row opens by itself (-2), the
-# link to #1 is picked beside the editor instead of copied from #1's form (2 navigations become
-# a search and Enter), the admin's home links straight to the page awaiting sign-off (-1) and
-# each sign-off decision is one button (-1). What is left is mostly what a person must do: sign
-# in twice, and the conflict and history steps (7).
-MOST_CLICKS = 26
-MOST_TYPED = 19
+# work; its goal is under 30. They are now 23: the link to #1 and the two citations are each
+# [[ and a few letters typed in the text, then Enter (the link was 2 navigations to copy its
+# code from #1's form; each citation a click into the cite search and Enter: -3), the next
+# treatment row opens by itself (-2), the admin's home links straight to the page awaiting
+# sign-off (-1) and each sign-off decision is one button (-1). What is left is mostly what a
+# person must do: sign in twice, and the conflict and history steps (7).
+MOST_CLICKS = 23
+MOST_TYPED = 16
 
 
 @dataclass
@@ -97,15 +98,13 @@ def pick(steps, page, name, text):
     expect(page.locator(f"#select2-id_{name}-container")).to_contain_text(text)
 
 
-def insert(steps, page, kind, text):
-    """Cite a source or link a page with the search beside the editor: the one match, Enter."""
-    name = {"cite": "Cite a source in Body", "link": "Link to a page in Body"}[kind]
-    search = page.get_by_role("combobox", name=name)
-    steps(f"open the {kind} search", search.click)
-    steps(f"type {text}", search.fill, text, typed=True)
-    expect(page.locator(f".{kind}-picker [role=option]")).to_have_count(1)
-    steps(f"{kind} the one match", search.press, "Enter")
-    expect(page.locator("#id_body")).to_be_focused()
+def type_and_choose(steps, page, what, text, expected):
+    """Type on in the text, ending with [[ and a few letters of a source's or page's title;
+    then Enter takes the first of the suggestions listed under the cursor (editor_pickers.js)."""
+    steps(f"type {what}", page.keyboard.type, text, typed=True)
+    options = page.get_by_role("listbox", name="Sources and pages to put in").get_by_role("option")
+    expect(options.first).to_have_text(expected)
+    steps(f"choose {expected!r}", page.keyboard.press, "Enter")
 
 
 def save(steps, page, what="save"):
@@ -114,7 +113,7 @@ def save(steps, page, what="save"):
     expect(page.locator(".messagelist .success")).to_be_visible()
 
 
-def write_article_two(steps, page, first):
+def write_article_two(steps, page, first, beta, alpha):
     """The editor, from the admin's home page, to article #2 submitted for review."""
     steps("add an article", page.click, "#content-main .model-article a.addlink")
     # The only series, and the number after its last article, are filled in already.
@@ -124,15 +123,15 @@ def write_article_two(steps, page, first):
     steps("summary", page.fill, "#id_summary", "Example summary of article two.", typed=True)
 
     body = page.locator("#id_body")
-    steps("type the start of the text", body.fill, INTRO, typed=True)
-    # The link to #1, found by its number without leaving the form; its title is the link's words.
-    insert(steps, page, "link", "#1")
+    body.focus()
+    # The link to #1, found by its number without leaving the text; its title is the link's
+    # words. Each citation, by the first letters of its source's title.
+    type_and_choose(steps, page, "the start", INTRO + "[[#1", f"Link: Article {first}")
     expect(body).to_have_value(re.compile(rf"linking to \[{re.escape(first.title)}\]"))
-    steps("type on", page.keyboard.type, LINKED, typed=True)
-    insert(steps, page, "cite", "Example Source Beta")
-    steps("type on", page.keyboard.type, MIDDLE, typed=True)
-    insert(steps, page, "cite", "Example Source Alpha")
+    type_and_choose(steps, page, "on", LINKED + "[[Example Source Beta", f"Cite: {beta}")
+    type_and_choose(steps, page, "on", MIDDLE + "[[Example Source Alpha", f"Cite: {alpha}")
     steps("type the rest", page.keyboard.type, END, typed=True)
+    expect(body).to_have_value(re.compile(r"claim one\.\[\[cite \d+\]\] Example claim two\.\["))
 
     # The image goes where the caret is: at the end of "Example claim one.".
     body.evaluate("(el, at) => el.setSelectionRange(at, at)", body.input_value().index(MIDDLE))
@@ -189,7 +188,7 @@ def test_article_two_from_first_word_to_history_counting_steps(browsers):
     started = time.monotonic()
 
     alice = sign_in(browsers, steps, "alice", "Editors", "Alice")
-    write_article_two(steps, alice.page, first)
+    write_article_two(steps, alice.page, first, beta, alpha)
     pat = sign_in(browsers, steps, "pat", "Publishers", "Pat")
     publish(steps, pat.page)
     article = Article.objects.get(number=2, live_page=None)
