@@ -1,6 +1,7 @@
 """The "article #2" scenario of the editor's desk, end to end in Chromium, counting what the
-people do: an editor writes article #2 (heading, list, a link to #1, two citations with the cite
-search, three treatments in order, an image with alt text) and submits it; a publisher signs it
+people do: an editor writes article #2 (heading, list, a link to #1 and two citations, each
+picked from what [[ suggests in the text, three treatments in order, an image with alt text) and
+submits it; a publisher signs it
 off; two editors then change different paragraphs of its draft at once and both changes are
 kept; the history compares versions. Every click (key press, file pick or navigation) and every
 typed field is one step, counted apart; the steps and the wall time are printed (`pytest -s`)
