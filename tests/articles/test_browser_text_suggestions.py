@@ -71,13 +71,20 @@ def test_typing_double_brackets_suggests_sources_and_pages_at_the_cursor(browser
     page.wait_for_timeout(600)  # longer than the search waits: it stays closed
     expect(suggestions).to_be_hidden()
     body.press("Enter")
+    # Moving the caret away closes it too: Enter there is a line break.
+    body.press_sequentially("[[alph")
+    expect(options).to_have_count(1)
+    body.press("ArrowLeft")
+    expect(suggestions).to_be_hidden()
+    body.press("End")
+    body.press("Enter")
     # Codes typed in full look nothing up.
     body.press_sequentially(f"[[cite {alpha.pk}]] [[treatments]]")
     page.wait_for_timeout(600)
     expect(suggestions).to_be_hidden()
     expect(body).to_have_value(
         f"A claim.[[cite {alpha.pk}]] See [Example First Page](article:{first.pk}) [[alpha\n"
-        f"[[cite {alpha.pk}]] [[treatments]]"
+        f"[[alph\n[[cite {alpha.pk}]] [[treatments]]"
     )
     body.fill(f"A claim.[[cite {alpha.pk}]]")
     save(page)

@@ -392,8 +392,21 @@
     });
     // On the textarea's parent, capturing: before markdownx's own keys on the textarea (Tab
     // indents there), which a key used here never reaches.
+    // Whether the caret is still at the end of the [[ being completed (a click or an arrow key
+    // may have moved it): if not, the list is for text elsewhere and no key is taken from it.
+    function stillTyping() {
+      var caret = textarea.selectionStart;
+      return typedAt >= 0 && caret === textarea.selectionEnd && caret > typedAt &&
+        /^\[\[[^\[\]\n]{2,60}$/.test(textarea.value.slice(typedAt, caret));
+    }
+
     textarea.parentNode.addEventListener("keydown", function (event) {
       if (event.target !== textarea || list.hidden) { return; }
+      // Moving the caret away leaves the list for what it was: closed.
+      if (!stillTyping() || /^(ArrowLeft|ArrowRight|Home|End|PageUp|PageDown)$/.test(event.key)) {
+        close();
+        return;
+      }
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         event.stopPropagation();
@@ -412,6 +425,9 @@
       }
     }, true);
     textarea.addEventListener("blur", function () { window.setTimeout(close, 150); });
+    textarea.addEventListener("click", function () {
+      if (!list.hidden && !stillTyping()) { close(); }
+    });
     textarea.addEventListener("scroll", function () { if (!list.hidden) { place(); } });
     window.addEventListener("resize", function () { if (!list.hidden) { place(); } });
   }
