@@ -29,11 +29,13 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from bench/
 
+from deploy.cluster import nginx_config, self_signed_certificate, upstream_servers  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.servers import PYTHON, ROOT, site_env, start, stop  # noqa: E402
 
 GUNICORN = [PYTHON, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync"]
 SITE_PORT, TRIVIAL_PORT, NGINX_PORT, NGINX_STATIC_PORT = 8701, 8702, 8703, 8704
+NGINX_REDIRECT_PORT = 8705
 PAGES = {
     "home": "/",
     "article": "/articles/what-is-treatment-resistant-depression/",
@@ -147,20 +149,23 @@ def start_nginx(workdir, env):
     temp.mkdir()
     # nginx's workers drop root for an unprivileged user that must reach the cache and files.
     workdir.chmod(0o755)
-    config = (ROOT / "deploy" / "nginx.conf").read_text()
-    placeholders = {
-        "listen": f"127.0.0.1:{NGINX_PORT}",
-        "upstream": f"127.0.0.1:{SITE_PORT}",
-        "cache_dir": temp / "cache",
-        "static_root": env["STATIC_ROOT"],
-        "media_root": env["MEDIA_ROOT"],
-        "pid": temp / "nginx.pid",
-        "error_log": temp / "error.log",
-        "temp": temp,
-    }
-    # Plain replacement, not str.format: the file is nginx syntax, full of braces.
-    for name, value in placeholders.items():
-        config = config.replace("{" + name + "}", str(value))
+    # Plain HTTP on NGINX_PORT: the certificate is only there because the file names one.
+    certificate, key = self_signed_certificate(temp / "tls")
+    config = nginx_config(
+        listen=f"127.0.0.1:{NGINX_PORT}",
+        certificate=certificate,
+        certificate_key=key,
+        redirect_listen=f"127.0.0.1:{NGINX_REDIRECT_PORT}",
+        https_port="",
+        servers=upstream_servers([SITE_PORT]),
+        static_root=env["STATIC_ROOT"],
+        media_source=f"alias {env['MEDIA_ROOT']}/",
+        page_cache="pages",
+        cache_dir=temp / "cache",
+        pid=temp / "nginx.pid",
+        error_log=temp / "error.log",
+        temp=temp,
+    )
     reference = (
         f"    server {{ listen 127.0.0.1:{NGINX_STATIC_PORT}; root {workdir}; "
         "location / { try_files /article.html =404; default_type text/html; } }\n}\n"
