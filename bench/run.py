@@ -92,9 +92,10 @@ def cpu_seconds(process):
     return total / CLOCK_TICKS
 
 
-def wrk(url, seconds, connections):
+def wrk(url, seconds, connections, headers=()):
+    extra = [option for header in headers for option in ("-H", header)]
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -356,7 +357,21 @@ def main():
         help="then add 10,000 generated articles and measure lists, search, sitemap, feed and "
         "the admin at that size",
     )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="instead: req/s and p99 through nginx (HTTPS) to one and to two instances of a "
+        "cluster as `make cluster` runs it, caches on and bypassed (bench/cluster.py)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers per instance (--cluster)"
+    )
     args = parser.parse_args()
+    if args.cluster:
+        import cluster  # bench/cluster.py, beside this file
+
+        cluster.main(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="trdsite-bench-") as tmp:
         workdir = Path(tmp)
