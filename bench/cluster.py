@@ -12,11 +12,13 @@ nginx for the article page over HTTPS (keep-alive connections) three ways:
 
 each with nginx balancing over one instance and over two, in interleaved rounds so the
 machine's noise hits both; medians are reported. Beside them: how busy the machine's CPUs were
-(/proc/stat, everything on the machine) and the CPU per request of the instances, nginx and
-wrk itself, which say what limits the scaling on this machine.
+(/proc/stat, everything on the machine) and the CPU per request of the instances, PostgreSQL's
+backends serving them, Redis, nginx and wrk itself: what limits the scaling on this machine.
 """
 
+import contextlib
 import json
+import os
 import resource
 import tempfile
 import types
@@ -53,27 +55,47 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(cluster, header, seconds, connections):
-    """One wrk run through nginx, with what each part of the cluster spent on it."""
+def database_backends(database):
+    """PostgreSQL's processes serving `database` (the instances' kept connections)."""
+    pids = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            if cmdline.read_bytes().startswith(b"postgres: ") and (
+                f" {database} ".encode() in cmdline.read_bytes()
+            ):
+                pids.append(int(cmdline.parent.name))
+    return pids
+
+
+def cpu_by_part(cluster):
+    """CPU seconds so far of each part: the instances, nginx, Redis, the database's backends
+    and wrk (this process's finished children)."""
     pids = cluster.processes.recorded()
-    instances = [pid for name, pid in pids.items() if name.startswith("instance-")]
-    before = {
-        "instances": sum(group_cpu(pid) for pid in instances),
+    return {
+        "instances": sum(group_cpu(pid) for name, pid in pids.items() if name[:9] == "instance-"),
         "nginx": group_cpu(pids["nginx"]),
+        "redis": group_cpu(pids["redis"]),
+        "postgres": sum(group_cpu(pid) for pid in database_backends(cluster.database)),
         "wrk": children_cpu(),
     }
+
+
+PARTS = ("instances", "postgres", "redis", "nginx", "wrk")
+CORES = os.cpu_count()
+
+
+def measure(cluster, header, seconds, connections):
+    """One wrk run through nginx, with what each part of the cluster spent on it."""
+    before = cpu_by_part(cluster)
     busy_before, total_before = machine_ticks()
     run = bench.wrk(cluster.origin + ARTICLE, seconds, connections, [header] if header else [])
     busy_after, total_after = machine_ticks()
-    after = {
-        "instances": sum(group_cpu(pid) for pid in instances),
-        "nginx": group_cpu(pids["nginx"]),
-        "wrk": children_cpu(),
-    }
+    after = cpu_by_part(cluster)
     requests = max(run["requests"], 1)
     run["busy_percent"] = 100 * (busy_after - busy_before) / max(total_after - total_before, 1)
-    for part in before:
-        run[f"{part}_cpu_ms"] = 1000 * (after[part] - before[part]) / requests
+    for part in PARTS:
+        # A backend that closed meanwhile takes its CPU with it: never below zero.
+        run[f"{part}_cpu_ms"] = max(0, 1000 * (after[part] - before[part]) / requests)
     return run
 
 
@@ -115,17 +137,14 @@ def summarize(results):
         row = {"mode": mode}
         for instances in (1, 2):
             runs = results[mode, instances]
-            for key in (
-                "rps",
-                "p99_ms",
-                "busy_percent",
-                "instances_cpu_ms",
-                "nginx_cpu_ms",
-                "wrk_cpu_ms",
-            ):
-                row[f"{key}_{instances}"] = round(bench.median([run[key] for run in runs]), 2)
+            for key in ("rps", "p99_ms", "busy_percent", *(f"{p}_cpu_ms" for p in PARTS)):
+                row[f"{key}_{instances}"] = round(bench.median([run[key] for run in runs]), 3)
             row[f"failed_{instances}"] = sum(run["non_2xx"] for run in runs)
         row["scaling"] = round(row["rps_2"] / row["rps_1"], 2)
+        # What this machine's cores could serve if the cluster had them to itself: every part's
+        # CPU per request is spent on the same cores, whichever instance answers.
+        spent = sum(row[f"{part}_cpu_ms_2"] for part in PARTS)
+        row["cpu_bound_rps"] = round(1000 * CORES / spent) if spent else None
         rows.append(row)
     return rows
 
@@ -143,7 +162,8 @@ def print_table(rows, workers):
         "p99 ms",
         "2 ÷ 1",
         "CPUs busy % (1 / 2)",
-        "CPU ms/req: instances, nginx, wrk (2 instances)",
+        "CPU ms/req, 2 instances: " + ", ".join(PARTS),
+        f"{CORES} cores ÷ CPU/req, req/s",
         "failed",
     )
     print("| " + " | ".join(header) + " |")
@@ -152,12 +172,13 @@ def print_table(rows, workers):
         values = (
             row["mode"],
             round(row["rps_1"]),
-            row["p99_ms_1"],
+            round(row["p99_ms_1"], 1),
             round(row["rps_2"]),
-            row["p99_ms_2"],
+            round(row["p99_ms_2"], 1),
             row["scaling"],
             f"{round(row['busy_percent_1'])} / {round(row['busy_percent_2'])}",
-            f"{row['instances_cpu_ms_2']}, {row['nginx_cpu_ms_2']}, {row['wrk_cpu_ms_2']}",
+            ", ".join(str(round(row[f"{part}_cpu_ms_2"], 3)) for part in PARTS),
+            row["cpu_bound_rps"],
             row["failed_1"] + row["failed_2"],
         )
         print("| " + " | ".join(str(value) for value in values) + " |")
