@@ -71,8 +71,25 @@ def cluster():
     try:
         yield running
     finally:
+        started = processes(running)
         running.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
+    # Stopping leaves nothing running: no master, worker or child of any of them.
+    assert started
+    assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
+
+
+def processes(cluster):
+    """The pids of the cluster's processes and of all their descendants."""
+    found = []
+    pending = list(cluster.processes.recorded().values())
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            pending += [int(child) for child in children.read_text().split()]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -174,6 +191,10 @@ def handled_by(cluster, request_line):
     ]
 
 
+def requests_in(access_log):
+    return access_log.read_text().count("\n")
+
+
 def wrk(url, seconds, *headers):
     command = ["wrk", "-t1", "-c8", f"-d{seconds}s"]
     for header in headers:
@@ -251,6 +272,8 @@ def test_an_upload_and_its_sign_off_reach_readers_on_the_other_instance(cluster,
     signoff = draft.replace("/change/", "/signoff/")
     publisher.post_form(signoff, action="publish")
 
+    # gunicorn logs a request once its answer is sent: the line may follow the answer.
+    assert until(lambda: handled_by(cluster, f"POST {signoff}"), seconds=5)
     (publishing,) = handled_by(cluster, f"POST {signoff}")
     other = 1 - publishing
     page = direct(cluster, other, ARTICLE)
@@ -302,16 +325,21 @@ def test_a_backup_restored_into_an_empty_database_and_bucket_serves_the_same(
 
 
 def test_no_reader_request_fails_when_an_instance_is_killed(cluster):
+    logs = [cluster.access_log(number) for number in range(cluster.instances)]
+    served = [requests_in(log) for log in logs]
     # Bypassing the page caches, every request reaches an instance.
     load = wrk(cluster.origin + ARTICLE, 8, f"Cookie: {BYPASS}")
-    time.sleep(3)  # the load is under way on both instances
+    # Killed once the load is under way on both instances.
+    assert until(
+        lambda: all(requests_in(log) > n + 20 for log, n in zip(logs, served, strict=True))
+    )
     cluster.kill_instance(0)
     output, _ = load.communicate(timeout=60)
     assert failures(output) == {"non_2xx_3xx": 0, "socket_errors": 0}
 
     cluster.start_instance(0)
     log = cluster.access_log(0)
-    before = log.read_text().count("\n")
+    before = requests_in(log)
 
     def reaches_it_again():
         requests.get(
@@ -320,7 +348,7 @@ def test_no_reader_request_fails_when_an_instance_is_killed(cluster):
             headers={"Cookie": BYPASS},
             timeout=10,
         ).raise_for_status()
-        return log.read_text().count("\n") > before
+        return requests_in(log) > before
 
     # nginx leaves a failed instance out for fail_timeout (5 s), then tries it again.
     assert until(reaches_it_again)
