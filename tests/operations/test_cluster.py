@@ -27,6 +27,8 @@ from tests.support.servers import ROOT
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 TOOLS = ("nginx", "redis-server", "openssl", "wrk")
 ARTICLE = "/articles/what-is-treatment-resistant-depression/"
+# `manage.py seed` stores it through the storage: in the bucket, here.
+SEED_FIGURE = "figures/trd-hills-sunrise.png"
 READERS_PAGES = [
     "/",
     ARTICLE,
@@ -234,6 +236,16 @@ def test_plain_http_redirects_to_https_and_instances_answer_only_for_https(clust
     page = requests.get(cluster.origin + ARTICLE, verify=str(cluster.certificate), timeout=10)
     assert page.status_code == 200
     assert "max-age" in page.headers["Strict-Transport-Security"]
+
+
+def test_the_seeds_figure_is_stored_in_the_bucket_and_reaches_readers(cluster):
+    page = requests.get(cluster.origin + ARTICLE, verify=str(cluster.certificate), timeout=10)
+    figure = f"{cluster.origin}/media/{SEED_FIGURE}"
+    assert f'src="{figure}"' in page.text
+    served = requests.get(figure, verify=str(cluster.certificate), timeout=10)
+    assert served.status_code == 200
+    assert served.content == stored(cluster)[SEED_FIGURE]
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_upload_and_its_sign_off_reach_readers_on_the_other_instance(cluster, accounts):
