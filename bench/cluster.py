@@ -26,7 +26,7 @@ from pathlib import Path
 
 import run as bench  # bench/run.py, beside this file
 
-from deploy.cluster import Cluster, Ports
+from deploy.services import Cluster, Ports
 
 ARTICLE = bench.PAGES["article"]
 BYPASS = "Cookie: sessionid=bench-bypass"

@@ -29,7 +29,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from bench/
 
-from deploy.cluster import nginx_config, self_signed_certificate, upstream_servers  # noqa: E402
+from deploy.nginx_config import nginx_config, self_signed_certificate, upstream_servers  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.servers import PYTHON, ROOT, site_env, start, stop  # noqa: E402
 

@@ -20,7 +20,7 @@ import redis
 import requests
 from PIL import Image
 
-from deploy.cluster import Cluster, Ports
+from deploy.services import Cluster, Ports
 from tests.support.admin_forms import form_data
 from tests.support.servers import ROOT
 
