@@ -73,9 +73,15 @@ def run(args):
     # set even if this was started ignoring it (from a script, in the background).
     signal.signal(signal.SIGTERM, interrupted)
     signal.signal(signal.SIGINT, interrupted)
+    print("Starting the cluster (PostgreSQL database, Redis, S3, instances, nginx)...")
     try:
-        print("Starting the cluster (PostgreSQL database, Redis, S3, instances, nginx)...")
+        # Refuses before starting anything (a cluster running already, a port in use); once
+        # it has started something, stops that itself if it fails or is interrupted.
         cluster.start()
+    except KeyboardInterrupt:
+        print("\nStopped.")
+        return
+    try:
         (cluster.processes.folder / "cluster.pid").write_text(
             f"{os.getpid()} {start_time(os.getpid())}\n"
         )

@@ -18,13 +18,18 @@ class ClusterError(Exception):
     """Something the cluster needs is missing or did not start: said as it is."""
 
 
-def wait_until(check, what, seconds=STARTUP_SECONDS):
+def wait_until(check, what, process=None, log=None, seconds=STARTUP_SECONDS):
+    """Until `check()` is true; refused at once if `process` (starting) has exited."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if check():
             return
+        if process is not None and process.poll() is not None:
+            raise ClusterError(
+                f"{what} stopped as it started (exit code {process.returncode}); see {log}"
+            )
         time.sleep(0.2)  # a real process starting: no clock to fake
-    raise ClusterError(f"{what} did not start within {seconds} s")
+    raise ClusterError(f"{what} did not start within {seconds} s; see {log}")
 
 
 def answers(url):

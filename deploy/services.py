@@ -154,6 +154,12 @@ class Cluster:
         for tool in ("nginx", "redis-server", "openssl"):
             if not shutil.which(tool):
                 raise ClusterError(f"{tool} is not installed (make cluster installs it).")
+        for option, port in self.port_options():
+            if is_up(("127.0.0.1", port)):
+                raise ClusterError(
+                    f"Port {port} is in use already: stop what uses it, or choose another "
+                    f"with {option}."
+                )
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(exist_ok=True)
         try:
@@ -176,6 +182,16 @@ class Cluster:
             raise
         self.write_env_file()
 
+    def port_options(self):
+        """(the command's option, port) of every port the cluster listens on."""
+        return [
+            ("--https-port", self.ports.https),
+            ("--http-port", self.ports.http),
+            *(("--instance-ports", port) for port in self.ports.instances[: self.instances]),
+            ("--redis-port", self.ports.redis),
+            ("--store-port", self.ports.store),
+        ]
+
     def stop(self, drop_database=True):
         """Stop every process (the proxy first, so nothing new reaches the instances), then
         drop the database: with the bucket gone, its uploads would be broken links."""
@@ -188,24 +204,26 @@ class Cluster:
                 self.drop_database(self.database)
 
     def start_redis(self):
-        self.processes.spawn(
+        log = self.logs / "redis.log"
+        process = self.processes.spawn(
             "redis",
             ["redis-server", "--bind", "127.0.0.1", "--port", str(self.ports.redis)]
             + ["--save", "", "--appendonly", "no", "--dir", str(self.run_dir)],
-            log=self.logs / "redis.log",
+            log=log,
         )
-        wait_until(lambda: is_up(("127.0.0.1", self.ports.redis)), "redis-server")
+        wait_until(lambda: is_up(("127.0.0.1", self.ports.redis)), "redis-server", process, log)
 
     def stop_redis(self):
         self.processes.stop("redis")
 
     def start_store(self):
-        self.processes.spawn(
+        log = self.logs / "store.log"
+        process = self.processes.spawn(
             "store",
             [PYTHON, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.ports.store)],
-            log=self.logs / "store.log",
+            log=log,
         )
-        wait_until(lambda: answers(self.store_url), "moto's S3 server")
+        wait_until(lambda: answers(self.store_url), "moto's S3 server", process, log)
 
     def create_bucket(self):
         """The bucket, readable by anyone (nginx fetches uploads for readers unsigned), written
@@ -240,22 +258,18 @@ class Cluster:
     def start_instance(self, number):
         port = self.instance_port(number)
         name = f"instance-{number + 1}"
-        self.processes.spawn(
+        log = self.logs / f"{name}.log"
+        gunicorn = [PYTHON, "-m", "gunicorn", "--workers", str(self.workers)]
+        process = self.processes.spawn(
             name,
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "--workers",
-                str(self.workers),
-                "--bind",
-                f"127.0.0.1:{port}",
-            ]
+            [*gunicorn, "--bind", f"127.0.0.1:{port}"]
             + ["--access-logfile", str(self.access_log(number)), "trdsite.wsgi"],
             env=self.env,
-            log=self.logs / f"{name}.log",
+            log=log,
         )
-        wait_until(lambda: answers(f"http://127.0.0.1:{port}/healthz"), f"gunicorn {name}")
+        wait_until(
+            lambda: answers(f"http://127.0.0.1:{port}/healthz"), f"gunicorn {name}", process, log
+        )
 
     def kill_instance(self, number):
         """SIGKILL to the instance and its workers, as a machine dying does."""
@@ -271,13 +285,13 @@ class Cluster:
         for path in (self.run_dir, folder):
             path.chmod(0o755)
         self.write_nginx_config(instances or self.instances)
-        self.processes.spawn(
+        log = folder / "error.log"
+        process = self.processes.spawn(
             "nginx",
-            ["nginx", "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log")]
-            + ["-g", "daemon off;"],
+            ["nginx", "-c", str(folder / "nginx.conf"), "-e", str(log), "-g", "daemon off;"],
             log=self.logs / "nginx.log",
         )
-        wait_until(lambda: is_up(("127.0.0.1", self.ports.https)), "nginx")
+        wait_until(lambda: is_up(("127.0.0.1", self.ports.https)), "nginx", process, log)
 
     def write_nginx_config(self, instances, page_cache="pages"):
         folder = self.run_dir / "nginx"
