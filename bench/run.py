@@ -3,6 +3,7 @@
     make bench                      # SQLite, seed content
     DATABASE_URL=postgres://... make bench
     make bench ARGS="--scale"       # also 10,000 generated articles: search, lists, admin
+    make bench ARGS="--cluster"     # instead: through nginx to one and two instances (cluster.py)
 
 The site runs under gunicorn with production settings; a trivial WSGI app (bench/trivial.py)
 that returns the article page's exact bytes runs under the same gunicorn options. wrk drives
