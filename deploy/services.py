@@ -9,6 +9,7 @@ import secrets
 import shlex
 import shutil
 import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,7 +174,7 @@ class Cluster:
                 ["collectstatic", "--noinput", "-v0"],
                 ["seed", "-v0"],
             ):
-                manage(self.env, *command, timeout=600)
+                self.manage(*command)
             for number in range(self.instances):
                 self.start_instance(number)
             self.start_nginx()
@@ -181,6 +182,16 @@ class Cluster:
             self.stop()
             raise
         self.write_env_file()
+
+    def manage(self, *command, env=None):
+        """manage.py with the instances' settings; a failure says what it printed."""
+        try:
+            manage(env or self.env, *command, timeout=600)
+        except subprocess.CalledProcessError as error:
+            said = (error.stderr or b"").decode(errors="replace").strip().splitlines()[-5:]
+            raise ClusterError(
+                f"manage.py {' '.join(command)} failed: " + "\n".join(said)
+            ) from None
 
     def port_options(self):
         """(the command's option, port) of every port the cluster listens on."""
@@ -200,7 +211,7 @@ class Cluster:
         self.processes.stop("store")
         self.processes.stop("redis")
         if drop_database:
-            with contextlib.suppress(psycopg.OperationalError):
+            with contextlib.suppress(ClusterError):
                 self.drop_database(self.database)
 
     def start_redis(self):
@@ -233,7 +244,13 @@ class Cluster:
         s3.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(public_read(self.bucket)))
 
     def server_connection(self):
-        return psycopg.connect(f"{self.database_server}/postgres", autocommit=True)
+        try:
+            return psycopg.connect(f"{self.database_server}/postgres", autocommit=True)
+        except psycopg.OperationalError as error:
+            raise ClusterError(
+                f"PostgreSQL at {self.database_server} can't be reached ({error}); start it, "
+                "or name another server in DATABASE_URL."
+            ) from None
 
     def create_database(self, name=None):
         with self.server_connection() as server:
@@ -338,7 +355,7 @@ class Cluster:
             " password=os.environ['CLUSTER_ACCOUNT_PASSWORD'])\n"
             f"user.groups.add(Group.objects.get(name={group!r}))\n"
         )
-        manage({**self.env, "CLUSTER_ACCOUNT_PASSWORD": password}, "shell", "-c", script)
+        self.manage("shell", "-c", script, env={**self.env, "CLUSTER_ACCOUNT_PASSWORD": password})
         return password
 
     def urls(self):
