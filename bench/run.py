@@ -3,6 +3,7 @@
     make bench                      # SQLite, seed content
     DATABASE_URL=postgres://... make bench
     make bench ARGS="--scale"       # also 10,000 generated articles: search, lists, admin
+    make bench ARGS="--cluster"     # instead: through nginx to one and two instances (cluster.py)
 
 The site runs under gunicorn with production settings; a trivial WSGI app (bench/trivial.py)
 that returns the article page's exact bytes runs under the same gunicorn options. wrk drives
@@ -29,11 +30,13 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from bench/
 
+from deploy.nginx_config import nginx_config, self_signed_certificate, upstream_servers  # noqa: E402
 from tests.support import servers  # noqa: E402
 from tests.support.servers import PYTHON, ROOT, site_env, start, stop  # noqa: E402
 
 GUNICORN = [PYTHON, "-m", "gunicorn", "--workers", "2", "--worker-class", "sync"]
 SITE_PORT, TRIVIAL_PORT, NGINX_PORT, NGINX_STATIC_PORT = 8701, 8702, 8703, 8704
+NGINX_REDIRECT_PORT = 8705
 PAGES = {
     "home": "/",
     "article": "/articles/what-is-treatment-resistant-depression/",
@@ -90,9 +93,10 @@ def cpu_seconds(process):
     return total / CLOCK_TICKS
 
 
-def wrk(url, seconds, connections):
+def wrk(url, seconds, connections, headers=()):
+    extra = [option for header in headers for option in ("-H", header)]
     output = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,
@@ -147,20 +151,23 @@ def start_nginx(workdir, env):
     temp.mkdir()
     # nginx's workers drop root for an unprivileged user that must reach the cache and files.
     workdir.chmod(0o755)
-    config = (ROOT / "deploy" / "nginx.conf").read_text()
-    placeholders = {
-        "listen": f"127.0.0.1:{NGINX_PORT}",
-        "upstream": f"127.0.0.1:{SITE_PORT}",
-        "cache_dir": temp / "cache",
-        "static_root": env["STATIC_ROOT"],
-        "media_root": env["MEDIA_ROOT"],
-        "pid": temp / "nginx.pid",
-        "error_log": temp / "error.log",
-        "temp": temp,
-    }
-    # Plain replacement, not str.format: the file is nginx syntax, full of braces.
-    for name, value in placeholders.items():
-        config = config.replace("{" + name + "}", str(value))
+    # Plain HTTP on NGINX_PORT: the certificate is only there because the file names one.
+    certificate, key = self_signed_certificate(temp / "tls")
+    config = nginx_config(
+        listen=f"127.0.0.1:{NGINX_PORT}",
+        certificate=certificate,
+        certificate_key=key,
+        redirect_listen=f"127.0.0.1:{NGINX_REDIRECT_PORT}",
+        https_port="",
+        servers=upstream_servers([SITE_PORT]),
+        static_root=env["STATIC_ROOT"],
+        media_source=f"alias {env['MEDIA_ROOT']}/",
+        page_cache="pages",
+        cache_dir=temp / "cache",
+        pid=temp / "nginx.pid",
+        error_log=temp / "error.log",
+        temp=temp,
+    )
     reference = (
         f"    server {{ listen 127.0.0.1:{NGINX_STATIC_PORT}; root {workdir}; "
         "location / { try_files /article.html =404; default_type text/html; } }\n}\n"
@@ -351,7 +358,21 @@ def main():
         help="then add 10,000 generated articles and measure lists, search, sitemap, feed and "
         "the admin at that size",
     )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="instead: req/s and p99 through nginx (HTTPS) to one and to two instances of a "
+        "cluster as `make cluster` runs it, caches on and bypassed (bench/cluster.py)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers per instance (--cluster)"
+    )
     args = parser.parse_args()
+    if args.cluster:
+        import cluster  # bench/cluster.py, beside this file
+
+        cluster.main(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="trdsite-bench-") as tmp:
         workdir = Path(tmp)

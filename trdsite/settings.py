@@ -278,7 +278,9 @@ def media_origins():
     if not AWS_STORAGE_BUCKET_NAME:
         return []
     if custom_domain := os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
-        return [f"https://{custom_domain}"]
+        # The origin only: a domain with a path (`example.org/media`, uploads proxied by the
+        # web server) would, as a CSP source, allow that exact path and no file under it.
+        return ["https://" + urlsplit(f"https://{custom_domain}").netloc]
     if endpoint := os.environ.get("AWS_S3_ENDPOINT_URL"):
         return ["{0.scheme}://{0.netloc}".format(urlsplit(endpoint))]
     # AWS itself: the bucket's virtual-host name, with or without its region.

@@ -92,6 +92,8 @@ def test_object_storage_for_uploads_when_a_bucket_is_configured():
     [
         ({}, ["https://example-bucket.s3.amazonaws.com"]),
         ({"AWS_S3_CUSTOM_DOMAIN": "media.example.org"}, ["https://media.example.org"]),
+        # Uploads proxied by the site's web server under /media/ (make cluster).
+        ({"AWS_S3_CUSTOM_DOMAIN": "example.org:8443/media"}, ["https://example.org:8443"]),
         ({"AWS_S3_ENDPOINT_URL": "https://s3.example.net/x"}, ["https://s3.example.net"]),
         (
             {"AWS_S3_REGION_NAME": "eu-west-2"},

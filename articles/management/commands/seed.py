@@ -1,11 +1,12 @@
 import secrets
-import shutil
 from pathlib import Path
 
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -71,12 +72,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def copy_media():
-        media_root = Path(settings.MEDIA_ROOT)
+        # Through the storage, not into MEDIA_ROOT: with uploads in object storage (S3) the
+        # seed's figure must be in the bucket the pages' image addresses point at.
         for source in FIXTURE_MEDIA.rglob("*"):
-            target = media_root / source.relative_to(FIXTURE_MEDIA)
-            if source.is_file() and not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
+            name = source.relative_to(FIXTURE_MEDIA).as_posix()
+            if source.is_file() and not default_storage.exists(name):
+                with source.open("rb") as content:
+                    default_storage.save(name, File(content, name=name))
 
     def create_local_editor(self):
         User = get_user_model()

@@ -1,0 +1,395 @@
+"""The site as users run it on many machines, on this one (`make cluster`, deploy/cluster.py):
+PostgreSQL, its own Redis, S3 (moto's server), two gunicorn instances with production settings
+and nginx with HTTPS in front. Real processes, so slow, and on PostgreSQL only: CI runs these
+once, in its PostgreSQL pass. One cluster serves the whole file, on ports free when it starts
+and with a database and bucket named for the xdist worker, so it never meets another run's."""
+
+import io
+import mimetypes
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+from PIL import Image
+
+from deploy.services import Cluster, Ports
+from tests.support.admin_forms import form_data
+from tests.support.servers import ROOT
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+TOOLS = ("nginx", "redis-server", "openssl", "wrk")
+ARTICLE = "/articles/what-is-treatment-resistant-depression/"
+# `manage.py seed` stores it through the storage: in the bucket, here.
+SEED_FIGURE = "figures/trd-hills-sunrise.png"
+READERS_PAGES = [
+    "/",
+    ARTICLE,
+    "/treatments/",
+    "/treatments/ketamine/",
+    "/series/curing-depression/",
+    "/search/?q=treatment",
+    "/feed/atom/",
+    "/sitemap.xml",
+]
+# A session cookie makes nginx's and the site's page caches step aside (no such session
+# exists): every request is then rendered by an instance, from the database.
+BYPASS = "sessionid=cluster-test-bypass"
+
+pytestmark = [
+    pytest.mark.slow,
+    # `make test` distributes by group: one worker runs this file, so one cluster starts.
+    pytest.mark.xdist_group("cluster"),
+    pytest.mark.skipif(
+        not DATABASE_URL.startswith("postgres"), reason="the cluster runs on PostgreSQL"
+    ),
+    pytest.mark.skipif(
+        not all(shutil.which(tool) for tool in TOOLS), reason=f"needs {', '.join(TOOLS)}"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # Not pytest's tmp_path: nginx's workers, an unprivileged user, must read the static files,
+    # and pytest's folders are its owner's only.
+    run_dir = Path(tempfile.mkdtemp(prefix="trdsite-cluster-"))
+    running = Cluster(
+        run_dir,
+        Ports.free(),
+        database=f"trdsite_cluster_test_{worker}",
+        bucket=f"trdsite-cluster-test-{worker}",
+        database_server=DATABASE_URL.rsplit("/", 1)[0],
+    )
+    running.start()
+    try:
+        yield running
+    finally:
+        started = processes(running)
+        running.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+    # Stopping leaves nothing running: no master, worker or child of any of them.
+    assert started
+    assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
+
+
+def processes(cluster):
+    """The pids of the cluster's processes and of all their descendants."""
+    found = []
+    pending = list(cluster.processes.recorded().values())
+    while pending:
+        pid = pending.pop()
+        found.append(pid)
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists():
+            pending += [int(child) for child in children.read_text().split()]
+    return found
+
+
+@pytest.fixture(scope="module")
+def accounts(cluster):
+    return {
+        "editor": cluster.add_account("cluster-editor", "Editors"),
+        "publisher": cluster.add_account("cluster-publisher", "Publishers"),
+    }
+
+
+class Browser:
+    """Someone signed in through nginx over HTTPS, trusting the cluster's own certificate."""
+
+    def __init__(self, cluster, username, password):
+        self.origin = cluster.origin
+        self.certificate = str(cluster.certificate)
+        self.session = requests.Session()
+        page = self.get("/admin/login/")
+        response = self.post(
+            "/admin/login/?next=/admin/",
+            {"csrfmiddlewaretoken": token(page), "username": username, "password": password},
+        )
+        assert response.status_code == 302, f"{username} could not sign in"
+
+    def get(self, path):
+        return self.fetch(self.origin + path)
+
+    def fetch(self, url):
+        # verify on each request: a session's own is overridden by REQUESTS_CA_BUNDLE.
+        return self.session.get(url, verify=self.certificate, allow_redirects=False, timeout=30)
+
+    def post(self, path, data, files=None):
+        # Django checks a secure request's Origin against the site (CSRF_TRUSTED_ORIGINS).
+        headers = {"Origin": self.origin, "Referer": self.origin + path}
+        return self.session.post(
+            self.origin + path,
+            data=data,
+            files=files,
+            headers=headers,
+            verify=self.certificate,
+            allow_redirects=False,
+            timeout=30,
+        )
+
+    def upload(self, image):
+        """The editor's Insert image: the address the editor's Markdown gets."""
+        page = self.get("/admin/articles/article/")
+        response = self.post(
+            "/admin/markdownx/upload/",
+            {"csrfmiddlewaretoken": token(page)},
+            files={"image": ("photo.png", image, "image/png")},
+        )
+        assert response.status_code == 200, response.text
+        return re.fullmatch(r"!\[\]\((.+)\)", response.json()["image_code"])[1]
+
+    def post_form(self, path, **changes):
+        response = self.post(path, {**form_data(self.get(path)), **changes})
+        assert response.status_code == 302, (path, response.status_code)
+        return response.headers["Location"]
+
+
+def token(response):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
+
+
+def png():
+    """A small image of a colour of its own, as a phone's photo would be."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 32), tuple(os.urandom(3))).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def direct(cluster, number, path, **headers):
+    """A reader's request sent straight to one instance, as nginx passes it on."""
+    return requests.get(
+        f"http://127.0.0.1:{cluster.instance_port(number)}{path}",
+        headers={"Host": "localhost", "X-Forwarded-Proto": "https", **headers},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+def stored(cluster):
+    """{key: bytes} of every object in the cluster's bucket, read through boto3."""
+    s3 = cluster.s3()
+    listing = s3.list_objects_v2(Bucket=cluster.bucket).get("Contents", [])
+    return {
+        item["Key"]: s3.get_object(Bucket=cluster.bucket, Key=item["Key"])["Body"].read()
+        for item in listing
+    }
+
+
+def handled_by(cluster, request_line):
+    """Which instance's access log has the request."""
+    return [
+        number
+        for number in range(cluster.instances)
+        if request_line in cluster.access_log(number).read_text()
+    ]
+
+
+def requests_in(access_log):
+    return access_log.read_text().count("\n")
+
+
+def wrk(url, seconds, *headers):
+    command = ["wrk", "-t1", "-c8", f"-d{seconds}s"]
+    for header in headers:
+        command += ["-H", header]
+    return subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)
+
+
+def failures(output):
+    """What wrk counted as failed: non-2xx/3xx answers and socket errors (0 when none)."""
+    assert re.search(r"(\d+) requests in", output), output
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "non_2xx_3xx": int(non_2xx[1]) if non_2xx else 0,
+        "socket_errors": socket_errors[1] if socket_errors else 0,
+    }
+
+
+def until(check, seconds=20):
+    """Whether `check()` came true within `seconds`: real processes, no clock to fake."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def test_plain_http_redirects_to_https_and_instances_answer_only_for_https(cluster):
+    response = requests.get(
+        f"http://localhost:{cluster.ports.http}{ARTICLE}?q=1", allow_redirects=False, timeout=10
+    )
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"{cluster.origin}{ARTICLE}?q=1"
+    # Without the proxy's X-Forwarded-Proto, an instance redirects as production must.
+    assert direct(cluster, 0, ARTICLE, **{"X-Forwarded-Proto": ""}).status_code == 301
+    page = requests.get(cluster.origin + ARTICLE, verify=str(cluster.certificate), timeout=10)
+    assert page.status_code == 200
+    assert "max-age" in page.headers["Strict-Transport-Security"]
+
+
+def test_the_seeds_figure_is_stored_in_the_bucket_and_reaches_readers(cluster):
+    page = requests.get(cluster.origin + ARTICLE, verify=str(cluster.certificate), timeout=10)
+    figure = f"{cluster.origin}/media/{SEED_FIGURE}"
+    assert f'src="{figure}"' in page.text
+    served = requests.get(figure, verify=str(cluster.certificate), timeout=10)
+    assert served.status_code == 200
+    assert served.content == stored(cluster)[SEED_FIGURE]
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_upload_and_its_sign_off_reach_readers_on_the_other_instance(cluster, accounts):
+    for number in range(cluster.instances):  # each has the live page before the change
+        assert direct(cluster, number, ARTICLE).status_code == 200
+    editor = Browser(cluster, "cluster-editor", accounts["editor"])
+    image = png()
+    address = editor.upload(image)
+    media = f"{cluster.origin}/media/"
+    assert address.startswith(media + "uploads/")
+    key = address.removeprefix(media)
+    # Stored in the bucket as uploaded images are: re-encoded, never the uploaded bytes.
+    objects = stored(cluster)
+    assert key in objects
+    served = editor.fetch(address)
+    assert served.status_code == 200
+    assert served.headers["Content-Type"] == "image/png"
+    assert served.content == objects[key]
+
+    change = "/admin/articles/article/1/change/"
+    response = editor.post(
+        change.replace("/change/", "/draft/"), {"csrfmiddlewaretoken": token(editor.get(change))}
+    )
+    assert response.status_code == 302
+    draft = response.headers["Location"]
+    fields = form_data(editor.get(draft))
+    sentence = f"Cluster test paragraph {uuid.uuid4().hex[:8]}."
+    body = fields["body"].replace("\r\n", "\n")
+    editor.post_form(
+        draft,
+        body=f"{body}\n\n![A square of one colour]({address})\n\n{sentence}\n",
+        status="review",
+        _continue="Save",
+    )
+    publisher = Browser(cluster, "cluster-publisher", accounts["publisher"])
+    signoff = draft.replace("/change/", "/signoff/")
+    publisher.post_form(signoff, action="publish")
+
+    # gunicorn logs a request once its answer is sent: the line may follow the answer.
+    assert until(lambda: handled_by(cluster, f"POST {signoff}"), seconds=5)
+    (publishing,) = handled_by(cluster, f"POST {signoff}")
+    other = 1 - publishing
+    page = direct(cluster, other, ARTICLE)
+    assert page.status_code == 200
+    assert sentence in page.text
+    assert f'src="{address}"' in page.text
+    # The image's origin is allowed by the page's Content-Security-Policy.
+    image_sources = re.search(r"img-src ([^;]+)", page.headers["Content-Security-Policy"])[1]
+    assert cluster.origin in image_sources.split()
+
+
+def test_a_backup_restored_into_an_empty_database_and_bucket_serves_the_same(
+    cluster, accounts, tmp_path
+):
+    editor = Browser(cluster, "cluster-editor", accounts["editor"])
+    editor.upload(png())
+    pages = {path: direct(cluster, 0, path).content for path in READERS_PAGES}
+    objects = stored(cluster)
+    assert any(key.startswith("uploads/") for key in objects)
+    archive = tmp_path / "cluster.tar.gz"
+    make = ["make", "--no-print-directory"]
+    subprocess.run([*make, "backup", f"FILE={archive}"], cwd=ROOT, env=cluster.env, check=True)
+
+    # Everything lost: a new, empty database, and not one object left in the bucket.
+    cluster.create_database()
+    s3 = cluster.s3()
+    for key in objects:
+        s3.delete_object(Bucket=cluster.bucket, Key=key)
+    assert stored(cluster) == {}
+    assert direct(cluster, 0, ARTICLE, Cookie=BYPASS).status_code != 200
+
+    subprocess.run([*make, "restore", f"FILE={archive}"], cwd=ROOT, env=cluster.env, check=True)
+    assert stored(cluster) == objects
+    for number in range(cluster.instances):
+        for path, content in pages.items():
+            response = direct(cluster, number, path)
+            assert response.status_code == 200, path
+            assert response.content == content, path
+    for key, content in objects.items():
+        # From the bucket as nginx fetches it (unsigned), and through nginx.
+        assert (
+            requests.get(f"{cluster.store_url}/{cluster.bucket}/{key}", timeout=10).content
+            == content
+        )
+        served = editor.fetch(f"{cluster.origin}/media/{key}")
+        assert (served.status_code, served.content) == (200, content)
+        # Stored again as images, not as anonymous bytes a browser would refuse to show.
+        assert served.headers["Content-Type"] == mimetypes.guess_type(key)[0]
+
+
+def test_no_reader_request_fails_when_an_instance_is_killed(cluster):
+    logs = [cluster.access_log(number) for number in range(cluster.instances)]
+    served = [requests_in(log) for log in logs]
+    # Bypassing the page caches, every request reaches an instance.
+    load = wrk(cluster.origin + ARTICLE, 8, f"Cookie: {BYPASS}")
+    # Killed once the load is under way on both instances.
+    assert until(
+        lambda: all(requests_in(log) > n + 20 for log, n in zip(logs, served, strict=True))
+    )
+    cluster.kill_instance(0)
+    output, _ = load.communicate(timeout=60)
+    assert failures(output) == {"non_2xx_3xx": 0, "socket_errors": 0}
+
+    cluster.start_instance(0)
+    log = cluster.access_log(0)
+    before = requests_in(log)
+
+    def reaches_it_again():
+        requests.get(
+            cluster.origin + "/",
+            verify=str(cluster.certificate),
+            headers={"Cookie": BYPASS},
+            timeout=10,
+        ).raise_for_status()
+        return requests_in(log) > before
+
+    # nginx leaves a failed instance out for fail_timeout (5 s), then tries it again.
+    assert until(reaches_it_again)
+
+
+def test_readers_get_pages_from_the_database_while_redis_is_down(cluster):
+    def ready(number):
+        response = direct(cluster, number, "/readyz")
+        return response.status_code, response.json()["status"]
+
+    assert ready(0) == (200, "ok")
+    cluster.stop_redis()
+    try:
+        for number in range(cluster.instances):
+            assert ready(number) == (200, "degraded")
+            for path in READERS_PAGES:
+                assert direct(cluster, number, path).status_code == 200, path
+        # Readers under load, straight to an instance: its page cache is Redis.
+        port = cluster.instance_port(1)
+        load = wrk(
+            f"http://127.0.0.1:{port}{ARTICLE}", 3, "Host: localhost", "X-Forwarded-Proto: https"
+        )
+        output, _ = load.communicate(timeout=60)
+        assert failures(output) == {"non_2xx_3xx": 0, "socket_errors": 0}
+    finally:
+        cluster.start_redis()
+
+    assert until(lambda: all(ready(n) == (200, "ok") for n in range(cluster.instances)))
+    # The page cache works again: pages are stored in Redis once more.
+    for path in READERS_PAGES:
+        assert direct(cluster, 0, path).status_code == 200
+    assert redis.Redis(port=cluster.ports.redis).dbsize() > 0
