@@ -92,23 +92,26 @@ class WarmPathApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        lookup = self.lookup(environ)
-        if lookup is None:
+        asked = self.reader_request(environ)
+        if asked is None:
             return self.application(environ, start_response)
-        key, kind = lookup
-        entry = caches["pages"].get(key)
-        if entry is not None and len(entry) > 2:
-            content, headers, answers = entry
-            answer = answers.get(answer_for(kind, headers))
-            if answer is not None:
-                status, final_headers = answer
-                start_response(status, list(final_headers))
-                return [content if status.startswith("200") else b""]
+        address, kind = asked
+        # No running generation: Django starts one (that reads the database) and answers.
+        generation = page_cache.running_generation()
+        if generation is not None:
+            entry = caches["pages"].get(page_cache.page_key(generation, address))
+            if entry is not None and len(entry) > 2:
+                content, headers, answers = entry
+                answer = answers.get(answer_for(kind, headers))
+                if answer is not None:
+                    status, final_headers = answer
+                    start_response(status, list(final_headers))
+                    return [content if status.startswith("200") else b""]
         return self.through_django(environ, start_response, kind)
 
-    def lookup(self, environ):
-        """The page-cache key and kind of answer for a request this front may answer from the
-        cache, or None for one that only Django answers."""
+    def reader_request(self, environ):
+        """The page-cache address and the kind of answer for a request this front may answer
+        from the cache, or None for one that only Django answers."""
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return None
         if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
@@ -130,17 +133,13 @@ class WarmPathApplication:
         kind = answer_kind(environ, secure)
         if kind is None:
             return None
-        generation = page_cache.running_generation()
-        if generation is None:
+        if not environ.get("QUERY_STRING"):
+            return path, kind
+        try:
+            query = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""))
+        except Exception:  # too many fields, say: Django answers as it would
             return None
-        address = path
-        if environ.get("QUERY_STRING"):
-            try:
-                query = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""))
-            except Exception:  # too many fields, say: Django answers as it would
-                return None
-            address = page_cache.address_with_query(path, query)
-        return page_cache.page_key(generation, address), kind
+        return page_cache.address_with_query(path, query), kind
 
     def through_django(self, environ, start_response, kind):
         """Django answers; a page it answered from the cache or stored in it is kept with the
