@@ -22,10 +22,13 @@ which answers as it always does and so decides every unusual case:
 """
 
 import functools
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.wsgi import get_bytes_from_wsgi, get_path_info, get_script_name
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import QueryDict
 from django.http.request import split_domain_port, validate_host
 from django.utils.cache import _if_none_match_passes, parse_etags
@@ -33,8 +36,32 @@ from django.utils.cache import _if_none_match_passes, parse_etags
 from . import page_cache
 from .health import HealthCheckMiddleware
 
-# Preconditions ConditionalGetMiddleware would weigh against the page; left to it.
-OTHER_PRECONDITIONS = ("HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+# Pages this process answered lately, by page-cache key, so that a hit costs neither the cache's
+# key checks nor unpickling: keys carry the generation, so an entry never goes stale, and the
+# lot is dropped when the generation changes. Bounded, as the page cache is (5-50 KB a page).
+RECENT_LIMIT = 200
+
+
+@functools.cache
+def front_settings():
+    """The settings every request reads, read once (tests change them: setting_changed)."""
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # as HttpRequest.get_host()
+    return SimpleNamespace(
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        allowed_hosts=tuple(allowed),
+        use_x_forwarded_host=settings.USE_X_FORWARDED_HOST,
+        proxy_ssl_header=settings.SECURE_PROXY_SSL_HEADER,
+        ssl_redirect=settings.SECURE_SSL_REDIRECT,
+        force_script_name=settings.FORCE_SCRIPT_NAME,
+        timeout=settings.PAGE_CACHE_TIMEOUT,
+    )
+
+
+@receiver(setting_changed)
+def forget_settings(**kwargs):
+    front_settings.cache_clear()
 
 
 @functools.lru_cache(maxsize=256)
@@ -44,18 +71,28 @@ def host_allowed(host, allowed_hosts):
     return bool(domain) and validate_host(domain, allowed_hosts)
 
 
-def is_secure(environ):
+def is_secure(environ, proxy_ssl_header):
     """HttpRequest.is_secure(), from the environ."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+    if proxy_ssl_header:
+        header, secure_value = proxy_ssl_header
         value = environ.get(header)
         if value is not None:
             return value.split(",", 1)[0].strip() == secure_value
     return environ.get("wsgi.url_scheme") == "https"
 
 
-def request_path(environ):
+def request_path(environ, force_script_name):
     """WSGIRequest.path and .path_info."""
+    path_info = environ.get("PATH_INFO", "")
+    if (
+        force_script_name is None
+        and path_info.startswith("/")
+        and path_info.isascii()
+        and not environ.get("SCRIPT_NAME")
+        and not environ.get("SCRIPT_URL")
+        and not environ.get("REDIRECT_URL")
+    ):
+        return path_info, path_info  # most requests: nothing to decode, no prefix
     path_info = get_path_info(environ) or "/"
     path = "{}/{}".format(get_script_name(environ).rstrip("/"), path_info.replace("/", "", 1))
     return path, path_info
@@ -64,8 +101,8 @@ def request_path(environ):
 def answer_kind(environ, secure):
     """What ConditionalGetMiddleware would do with this request for a page with an ETag:
     (secure, 200), (secure, 304, the ETags sent) when it depends on the page's ETag, or None
-    when Django must decide."""
-    if any(name in environ for name in OTHER_PRECONDITIONS):
+    when Django must decide (preconditions other than If-None-Match)."""
+    if "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ:
         return None
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     etags = parse_etags(if_none_match) if if_none_match else []
@@ -90,6 +127,8 @@ class WarmPathApplication:
 
     def __init__(self, application):
         self.application = application
+        self.recent = {}
+        self.recent_generation = None
 
     def __call__(self, environ, start_response):
         asked = self.reader_request(environ)
@@ -99,8 +138,8 @@ class WarmPathApplication:
         # No running generation: Django starts one (that reads the database) and answers.
         generation = page_cache.running_generation()
         if generation is not None:
-            entry = caches["pages"].get(page_cache.page_key(generation, address))
-            if entry is not None and len(entry) > 2:
+            entry = self.entry(page_cache.page_key(generation, address), generation)
+            if entry is not None:
                 content, headers, answers = entry
                 answer = answers.get(answer_for(kind, headers))
                 if answer is not None:
@@ -109,25 +148,42 @@ class WarmPathApplication:
                     return [content if status.startswith("200") else b""]
         return self.through_django(environ, start_response, kind)
 
+    def entry(self, key, generation):
+        """The page stored under key, if it holds answers (an entry from before this front
+        doesn't)."""
+        if generation != self.recent_generation:
+            self.recent = {}
+            self.recent_generation = generation
+        entry = self.recent.get(key)
+        if entry is None:
+            entry = caches["pages"].get(key)
+            if entry is None or len(entry) < 3:
+                return None
+            self.remember(key, entry)
+        return entry
+
+    def remember(self, key, entry):
+        if len(self.recent) >= RECENT_LIMIT:
+            self.recent = {}
+        self.recent[key] = entry
+
     def reader_request(self, environ):
         """The page-cache address and the kind of answer for a request this front may answer
         from the cache, or None for one that only Django answers."""
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return None
-        if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+        values = front_settings()
+        if values.session_cookie in environ.get("HTTP_COOKIE", ""):
             return None  # perhaps signed in: page_cache.cacheable() reads the cookies themselves
         host = environ.get("HTTP_HOST")
-        if not host or (settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ):
+        if not host or (values.use_x_forwarded_host and "HTTP_X_FORWARDED_HOST" in environ):
             return None
-        allowed = settings.ALLOWED_HOSTS
-        if settings.DEBUG and not allowed:
-            allowed = [".localhost", "127.0.0.1", "[::1]"]
-        if not host_allowed(host, tuple(allowed)):
+        if not host_allowed(host, values.allowed_hosts):
             return None
-        secure = is_secure(environ)
-        if not secure and settings.SECURE_SSL_REDIRECT:
+        secure = is_secure(environ, values.proxy_ssl_header)
+        if not secure and values.ssl_redirect:
             return None
-        path, path_info = request_path(environ)
+        path, path_info = request_path(environ, values.force_script_name)
         if path_info in HealthCheckMiddleware.checks or path.startswith(page_cache.SKIPPED_PATHS):
             return None
         kind = answer_kind(environ, secure)
@@ -162,5 +218,7 @@ class WarmPathApplication:
             answers = {**answers, kind: (finished[0], tuple(finished[1]))}
         elif not stored:
             return response
-        caches["pages"].set(key, (content, headers, answers), settings.PAGE_CACHE_TIMEOUT)
+        entry = (content, headers, answers)
+        caches["pages"].set(key, entry, front_settings().timeout)
+        self.remember(key, entry)
         return response
