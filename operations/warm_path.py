@@ -26,7 +26,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.handlers.wsgi import get_bytes_from_wsgi, get_path_info, get_script_name
+from django.core.handlers.wsgi import get_path_info, get_script_name
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import QueryDict
@@ -39,7 +39,7 @@ from .health import HealthCheckMiddleware
 # Pages this process answered lately, by page-cache key, so that a hit costs neither the cache's
 # key checks nor unpickling: keys carry the generation, so an entry never goes stale, and the
 # lot is dropped when the generation changes. Bounded, as the page cache is (5-50 KB a page).
-RECENT_LIMIT = 200
+RECENT_LIMIT = 100
 
 
 @functools.cache
@@ -62,6 +62,7 @@ def front_settings():
 @receiver(setting_changed)
 def forget_settings(**kwargs):
     front_settings.cache_clear()
+    address_with_query.cache_clear()
 
 
 @functools.lru_cache(maxsize=256)
@@ -69,6 +70,14 @@ def host_allowed(host, allowed_hosts):
     """HttpRequest.get_host()'s check, remembered per Host header: readers send a few."""
     domain, _ = split_domain_port(host)
     return bool(domain) and validate_host(domain, allowed_hosts)
+
+
+@functools.lru_cache(maxsize=256)
+def address_with_query(path, query_string):
+    """page_cache.page_address() for a WSGI query string, remembered: readers ask for the same
+    searches and pages again and again."""
+    query = QueryDict(query_string.encode("iso-8859-1"))  # as WSGIRequest.GET decodes it
+    return page_cache.address_with_query(path, query)
 
 
 def is_secure(environ, proxy_ssl_header):
@@ -189,13 +198,13 @@ class WarmPathApplication:
         kind = answer_kind(environ, secure)
         if kind is None:
             return None
-        if not environ.get("QUERY_STRING"):
+        query_string = environ.get("QUERY_STRING")
+        if not query_string:
             return path, kind
         try:
-            query = QueryDict(get_bytes_from_wsgi(environ, "QUERY_STRING", ""))
+            return address_with_query(path, query_string), kind
         except Exception:  # too many fields, say: Django answers as it would
             return None
-        return page_cache.address_with_query(path, query), kind
 
     def through_django(self, environ, start_response, kind):
         """Django answers; a page it answered from the cache or stored in it is kept with the
