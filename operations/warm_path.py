@@ -13,8 +13,9 @@ which answers as it always does and so decides every unusual case:
 - methods other than GET and HEAD, the admin, media, static files, review links and the health
   checks;
 - anyone with a session cookie (signed-in users, drafts' previews);
-- a host the site refuses or no Host header (Django answers 400), the HTTP address of a site
-  that redirects to HTTPS (SecurityMiddleware redirects);
+- a host the site refuses (Django answers 400), no Host header, a proxy's X-Forwarded-Host
+  (USE_X_FORWARDED_HOST), plain HTTP to a site that redirects to HTTPS (SecurityMiddleware
+  redirects);
 - preconditions other than If-None-Match (If-Match, If-Unmodified-Since, If-Modified-Since
   alone): Django decides 412 or 304;
 - no running generation (starting one reads the database), no entry, or no finished response
