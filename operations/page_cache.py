@@ -10,6 +10,9 @@ then, so scheduled publishing needs no job either.
 
 Signed-in users (anyone with a session cookie), the admin, and responses marked private (drafts)
 are never cached.
+
+A page is stored with every header its view gave it, so a page from the cache is the page the
+view made; operations.warm_path answers most hits before Django, from the same entries.
 """
 
 import functools
@@ -37,8 +40,12 @@ GENERATION_TTL = 5 * 60
 # country on /help/): the cache key holds these alone, so made-up parameters can neither miss
 # the cache nor fill it.
 PAGE_PARAMETERS = ("page", "q", "p")
-# Headers worth keeping with a cached page; the rest are per-response.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "ETag", "Link")
+# Where this middleware leaves the page it answered with or stored, as (key, entry, stored):
+# request.META is the WSGI environ, which operations.warm_path reads once Django has answered.
+ENTRY_ENVIRON_KEY = "trdsite.page_cache.entry"
+# Set by operations.warm_path when it is in front: it stores new pages itself, with the headers
+# of the finished response, in one write.
+FRONT_ENVIRON_KEY = "trdsite.page_cache.front"
 # Review links' pages are private (articles.review_pages): not even looked up.
 SKIPPED_PATHS = ("/admin/", "/media/", "/static/", "/review/")
 
@@ -67,6 +74,16 @@ def new_generation():
     state = (uuid.uuid4().hex, next_scheduled_change())
     cache.set(GENERATION_KEY, state, GENERATION_TTL)
     return state
+
+
+def running_generation():
+    """The current generation if there is one and it hasn't ended, else None: a read that never
+    starts a generation (that needs the database) for operations.warm_path."""
+    state = cache.get(GENERATION_KEY)
+    if state is None or (state[1] is not None and state[1] <= timezone.now()):
+        return None
+    LastSeen.state = state
+    return state[0]
 
 
 def current_generation():
@@ -100,18 +117,27 @@ def cacheable(request):
     )
 
 
+def page_key(generation, address):
+    return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
 def page_address(request):
     if not request.META.get("QUERY_STRING"):
         return request.path  # most requests: no query to parse
+    return address_with_query(request.path, request.GET)
+
+
+def address_with_query(path, query):
+    """The address of `path` with the parameters its page reads from `query` (a QueryDict)."""
     # In a fixed order of names, each with the one value pages read (`GET.get()`: the last one
     # sent), so `?q=a&q=b` is the page `?q=b` is, and never the cached `?q=a`.
-    parameters = [(name, request.GET.get(name)) for name in PAGE_PARAMETERS if name in request.GET]
+    parameters = [(name, query.get(name)) for name in PAGE_PARAMETERS if name in query]
     # The help page reads `country` as a known code, or says it lists nothing for an unknown
     # one: one entry per code, one for every unknown value, and none on other pages.
-    asked = request.GET.get("country", "").strip()
-    if asked and request.path == help_path():
+    asked = query.get("country", "").strip()
+    if asked and path == help_path():
         parameters.append(("country", countries.normalise(asked) or "unknown"))
-    return f"{request.path}?{urlencode(parameters)}" if parameters else request.path
+    return f"{path}?{urlencode(parameters)}" if parameters else path
 
 
 @functools.cache
@@ -132,7 +158,10 @@ def storable(response):
 
 
 class PageCacheMiddleware:
-    """Place it early: a hit skips sessions, auth, URL resolving and the database."""
+    """Place it early: a hit skips sessions, auth, URL resolving and the database.
+
+    An entry is (content, headers, answers): the page's bytes, every header its view gave it,
+    and the finished responses operations.warm_path has seen for it (empty until then)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -145,11 +174,11 @@ class PageCacheMiddleware:
         request.get_host()
         if not cacheable(request):
             return self.get_response(request)
-        address = hashlib.sha256(page_address(request).encode()).hexdigest()
-        key = f"page:{current_generation()}:{address}"
+        key = page_key(current_generation(), page_address(request))
         cached = caches["pages"].get(key)
         if cached is not None:
-            content, headers = cached
+            request.META[ENTRY_ENVIRON_KEY] = (key, cached, False)
+            content, headers = cached[:2]
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
         if storable(response):
@@ -157,6 +186,10 @@ class PageCacheMiddleware:
             patch_cache_control(response, s_maxage=self.max_age)
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
-            headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            caches["pages"].set(key, (response.content, headers), self.timeout)
+            # Every header, Content-Length, Last-Modified and X-Robots-Tag included: a page
+            # from the cache is answered with exactly the headers of the page first built.
+            entry = (response.content, dict(response.items()), {})
+            request.META[ENTRY_ENVIRON_KEY] = (key, entry, True)
+            if FRONT_ENVIRON_KEY not in request.META:
+                caches["pages"].set(key, entry, self.timeout)
         return response

@@ -173,7 +173,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's file cache, read faster: every readers' request reads the generation.
+            "BACKEND": "operations.cache_backend.FileCache",
             "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache"),
         },
         "pages": {

@@ -1,0 +1,234 @@
+"""Readers' pages from the page cache, answered before Django's request handling.
+
+trdsite.wsgi puts WarmPathApplication in front of Django's WSGI handler. A request that the page
+cache would answer (operations.page_cache) is answered here from the same entry, with the status
+line and headers of the finished response Django gave for that page, stored once in the entry:
+the same bytes and headers (CSP, HSTS, ETag, Cache-Control...) without building a request, ten
+middleware and a response for every reader. On a cache hit Django's handling costs several times
+the page itself.
+
+Only what is plainly a reader's hit is answered here; everything else goes to Django unchanged,
+which answers as it always does and so decides every unusual case:
+
+- methods other than GET and HEAD, the admin, media, static files, review links and the health
+  checks;
+- anyone with a session cookie (signed-in users, drafts' previews);
+- a host the site refuses (Django answers 400), no Host header, a proxy's X-Forwarded-Host
+  (USE_X_FORWARDED_HOST), plain HTTP to a site that redirects to HTTPS (SecurityMiddleware
+  redirects);
+- preconditions other than If-None-Match (If-Match, If-Unmodified-Since, If-Modified-Since
+  alone): Django decides 412 or 304;
+- no running generation (starting one reads the database), no entry, or no finished response
+  of this kind seen yet for the entry: Django answers, and the answer is stored for next time.
+"""
+
+import functools
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.handlers.wsgi import get_path_info, get_script_name
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import QueryDict
+from django.http.request import split_domain_port, validate_host
+from django.utils.cache import _if_none_match_passes, parse_etags
+
+from . import page_cache
+from .health import HealthCheckMiddleware
+
+# Pages this process answered lately, by page-cache key, so that a hit costs neither the cache's
+# key checks nor unpickling: keys carry the generation, so an entry never goes stale, and the
+# lot is dropped when the generation changes. Bounded, as the page cache is (5-50 KB a page).
+RECENT_LIMIT = 100
+
+
+@functools.cache
+def front_settings():
+    """The settings every request reads, read once (tests change them: setting_changed)."""
+    allowed = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # as HttpRequest.get_host()
+    return SimpleNamespace(
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        allowed_hosts=tuple(allowed),
+        use_x_forwarded_host=settings.USE_X_FORWARDED_HOST,
+        proxy_ssl_header=settings.SECURE_PROXY_SSL_HEADER,
+        ssl_redirect=settings.SECURE_SSL_REDIRECT,
+        force_script_name=settings.FORCE_SCRIPT_NAME,
+        timeout=settings.PAGE_CACHE_TIMEOUT,
+    )
+
+
+@receiver(setting_changed)
+def forget_settings(**kwargs):
+    front_settings.cache_clear()
+    address_with_query.cache_clear()
+
+
+@functools.lru_cache(maxsize=256)
+def host_allowed(host, allowed_hosts):
+    """HttpRequest.get_host()'s check, remembered per Host header: readers send a few."""
+    domain, _ = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed_hosts)
+
+
+@functools.lru_cache(maxsize=256)
+def address_with_query(path, query_string):
+    """page_cache.page_address() for a WSGI query string, remembered: readers ask for the same
+    searches and pages again and again."""
+    query = QueryDict(query_string.encode("iso-8859-1"))  # as WSGIRequest.GET decodes it
+    return page_cache.address_with_query(path, query)
+
+
+def is_secure(environ, proxy_ssl_header):
+    """HttpRequest.is_secure(), from the environ."""
+    if proxy_ssl_header:
+        header, secure_value = proxy_ssl_header
+        value = environ.get(header)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
+def request_path(environ, force_script_name):
+    """WSGIRequest.path and .path_info."""
+    path_info = environ.get("PATH_INFO", "")
+    if (
+        force_script_name is None
+        and path_info.startswith("/")
+        and path_info.isascii()
+        and not environ.get("SCRIPT_NAME")
+        and not environ.get("SCRIPT_URL")
+        and not environ.get("REDIRECT_URL")
+    ):
+        return path_info, path_info  # most requests: nothing to decode, no prefix
+    path_info = get_path_info(environ) or "/"
+    path = "{}/{}".format(get_script_name(environ).rstrip("/"), path_info.replace("/", "", 1))
+    return path, path_info
+
+
+def answer_kind(environ, secure):
+    """What ConditionalGetMiddleware would do with this request for a page with an ETag:
+    (secure, 200), (secure, 304, the ETags sent) when it depends on the page's ETag, or None
+    when Django must decide (preconditions other than If-None-Match)."""
+    if "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ:
+        return None
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    etags = parse_etags(if_none_match) if if_none_match else []
+    if not etags:
+        # If-Modified-Since counts only without a usable If-None-Match.
+        return None if "HTTP_IF_MODIFIED_SINCE" in environ else (secure, 200)
+    # ConditionalGetMiddleware leaves HEAD alone: 200 whatever the request's preconditions.
+    return (secure, 200) if environ["REQUEST_METHOD"] == "HEAD" else (secure, 304, etags)
+
+
+def answer_for(kind, headers):
+    """(secure, status) of the answer a stored page gets: 304 Not Modified when the request
+    sent the page's ETag (a weak comparison, as Django makes it), else 200."""
+    if kind[1] == 200:
+        return kind
+    etag = next((value for name, value in headers.items() if name.lower() == "etag"), None)
+    return (kind[0], 200) if _if_none_match_passes(etag, kind[2]) else (kind[0], 304)
+
+
+class WarmPathApplication:
+    """A WSGI application: cache hits answered here, everything else by `application`."""
+
+    def __init__(self, application):
+        self.application = application
+        self.recent = {}
+        self.recent_generation = None
+
+    def __call__(self, environ, start_response):
+        asked = self.reader_request(environ)
+        if asked is None:
+            return self.application(environ, start_response)
+        address, kind = asked
+        # No running generation: Django starts one (that reads the database) and answers.
+        generation = page_cache.running_generation()
+        if generation is not None:
+            entry = self.entry(page_cache.page_key(generation, address), generation)
+            if entry is not None:
+                content, headers, answers = entry
+                answer = answers.get(answer_for(kind, headers))
+                if answer is not None:
+                    status, final_headers = answer
+                    start_response(status, list(final_headers))
+                    return [content if status.startswith("200") else b""]
+        return self.through_django(environ, start_response, kind)
+
+    def entry(self, key, generation):
+        """The page stored under key, if it holds answers (an entry from before this front
+        doesn't)."""
+        if generation != self.recent_generation:
+            self.recent = {}
+            self.recent_generation = generation
+        entry = self.recent.get(key)
+        if entry is None:
+            entry = caches["pages"].get(key)
+            if entry is None or len(entry) < 3:
+                return None
+            self.remember(key, entry)
+        return entry
+
+    def remember(self, key, entry):
+        if len(self.recent) >= RECENT_LIMIT:
+            self.recent = {}
+        self.recent[key] = entry
+
+    def reader_request(self, environ):
+        """The page-cache address and the kind of answer for a request this front may answer
+        from the cache, or None for one that only Django answers."""
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return None
+        values = front_settings()
+        if values.session_cookie in environ.get("HTTP_COOKIE", ""):
+            return None  # perhaps signed in: page_cache.cacheable() reads the cookies themselves
+        host = environ.get("HTTP_HOST")
+        if not host or (values.use_x_forwarded_host and "HTTP_X_FORWARDED_HOST" in environ):
+            return None
+        if not host_allowed(host, values.allowed_hosts):
+            return None
+        secure = is_secure(environ, values.proxy_ssl_header)
+        if not secure and values.ssl_redirect:
+            return None
+        path, path_info = request_path(environ, values.force_script_name)
+        if path_info in HealthCheckMiddleware.checks or path.startswith(page_cache.SKIPPED_PATHS):
+            return None
+        kind = answer_kind(environ, secure)
+        if kind is None:
+            return None
+        query_string = environ.get("QUERY_STRING")
+        if not query_string:
+            return path, kind
+        try:
+            return address_with_query(path, query_string), kind
+        except Exception:  # too many fields, say: Django answers as it would
+            return None
+
+    def through_django(self, environ, start_response, kind):
+        """Django answers; a page it answered from the cache or stored in it is kept with the
+        finished response's status and headers, the answer to the next request of its kind."""
+        finished = []
+
+        def keep_start_response(status, headers, exc_info=None):
+            finished[:] = [status, headers]
+            return start_response(status, headers, exc_info)
+
+        environ[page_cache.FRONT_ENVIRON_KEY] = True
+        response = self.application(environ, keep_start_response)
+        served = environ.get(page_cache.ENTRY_ENVIRON_KEY)
+        if served is None:
+            return response
+        key, entry, stored = served
+        content, headers, answers = (*entry, {})[:3]
+        kind = answer_for(kind, headers)
+        if finished and int(finished[0].split(" ", 1)[0]) == kind[1]:
+            answers = {**answers, kind: (finished[0], tuple(finished[1]))}
+        elif not stored:
+            return response
+        entry = (content, headers, answers)
+        caches["pages"].set(key, entry, front_settings().timeout)
+        self.remember(key, entry)
+        return response
