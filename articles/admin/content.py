@@ -13,6 +13,7 @@ from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
+from .figure_files import MissingFigureFilesMixin
 from .insert_image import InsertImageMixin
 from .new_article import NewArticleDefaultsMixin
 from .review import PreviewMixin
@@ -136,6 +137,7 @@ class FigureInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    MissingFigureFilesMixin,
     NewArticleDefaultsMixin,
     SortableAdminBase,
     CitingMixin,

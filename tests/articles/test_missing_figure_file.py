@@ -72,6 +72,12 @@ def test_a_page_saves_and_the_editor_is_told_the_file_is_missing(editor_client, 
     assert list(lost_draft.figures.values_list("number", "image")) == [(1, name)]
 
 
+def test_the_sign_off_page_says_so_too(publisher_client, lost_draft):
+    response = publisher_client.get(url("signoff", lost_draft))
+    assert response.status_code == 200
+    assert MISSING in response.content.decode()
+
+
 def test_a_page_is_published_by_its_status(publisher_client, lost_draft):
     response = save_unchanged(publisher_client, lost_draft, status=Status.PUBLISHED)
     assert response.status_code == 302, form_errors(response)
