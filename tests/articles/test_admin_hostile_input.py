@@ -121,6 +121,7 @@ def hostile_forms(client, url):
 @pytest.mark.parametrize("kind", FORM_VALUES)
 def test_every_add_and_change_form(staff, kind):
     responses = []
+    refused = []
     for model, model_admin in registered():
         urls = []
         try:
@@ -133,13 +134,20 @@ def test_every_add_and_change_form(staff, kind):
         for url in urls:
             for form_kind, data in hostile_forms(staff, url):
                 if form_kind == kind:
-                    responses.append((f"POST {url} {kind}", staff.post(url, data)))
+                    response = staff.post(url, data)
+                    responses.append((f"POST {url} {kind}", response))
+                    # Refused with a message on the form, never saved or dropped quietly (403: a
+                    # read-only page; a form of read-only fields has nothing to send).
+                    sent = any("\x00" in v for v in data.values())
+                    if kind == "nul" and sent and response.status_code != 403:
+                        refused.append((url, response.status_code, bool(form_errors(response))))
             # The same form's page asked with hostile query values (_changelist_filters,
             # _popup, _to_field and the like).
             if value := QUERY_VALUES.get(kind):
                 query = f"_changelist_filters={value}&_to_field={value}&_popup={value}"
                 responses.append((f"GET {url} {kind}", get_raw(staff, url, query)))
     assert failures(responses) == []
+    assert [r for r in refused if r[1:] != (200, True)] == []
 
 
 @pytest.mark.parametrize("year", ["9" * 40, "99999", "not a year"])
