@@ -315,6 +315,17 @@ class CleanImageField(models.ImageField):
             **{"form_class": CleanImageFormField, "max_length": None, **kwargs}
         )
 
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        try:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+        except OSError:
+            # A stored file that can't be read any more (lost from storage): Django measures it
+            # again whenever the field is assigned, which every form save does. The size
+            # recorded when it was stored stands; the admin tells editors the file is missing.
+            file = getattr(instance, self.attname)
+            if not (file and file._committed):
+                raise
+
     def clean(self, value, model_instance):
         value = super().clean(value, model_instance)
         # _committed is False only for a file assigned since the last save: a new upload.

@@ -62,7 +62,9 @@ if SITE_SCHEME not in ("http", "https"):
     raise ImproperlyConfigured(f"SITE_SCHEME must be http or https, not {SITE_SCHEME!r}.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with every registered admin safe against crafted values
+    # (operations/admin_site.py).
+    "operations.admin_site.CheckedAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

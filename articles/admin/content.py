@@ -13,6 +13,7 @@ from ..safe_messaging_checks import page_flags
 from . import safe_messaging_notes
 from .base import MarkdownAdmin, PublishingAdmin, ShownPubliclyMixin
 from .feedback import PageFeedbackSummaryMixin
+from .figure_files import MissingFigureFilesMixin
 from .insert_image import InsertImageMixin
 from .new_article import NewArticleDefaultsMixin
 from .page_links import PageLinksMixin, link_search_view
@@ -138,6 +139,7 @@ class FigureInline(admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    MissingFigureFilesMixin,
     NewArticleDefaultsMixin,
     SortableAdminBase,
     CitingMixin,

@@ -66,6 +66,10 @@ class GuardedHistoryMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         page = self.get_object(request, unquote(object_id))
+        if page is None:
+            # As Django's own history does, before the versions are looked up by that id: text
+            # no page has (a NUL, on PostgreSQL) would fail the query.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         context = {**(extra_context or {})}
         if isinstance(page, Publishable):
             other = page.live_page if page.live_page_id else drafts.draft_of(page)
@@ -103,8 +107,10 @@ class GuardedHistoryMixin:
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         page = self.get_object(request, unquote(object_id))
+        if page is None:  # before the versions are looked up by an id no page has
+            raise PermissionDenied
         version = self.own_versions(unquote(object_id)).filter(pk=version_id).first()
-        if page is None or version is None:
+        if version is None:
             raise PermissionDenied
         target, allowed = self.load_target(request, page)
         if not allowed:

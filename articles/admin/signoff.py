@@ -19,7 +19,7 @@ from .. import drafts
 from ..changes import compared_fields, page_changes
 from ..models import Person, Status
 from ..safe_messaging_checks import page_flags
-from . import safe_messaging_notes
+from . import figure_files, safe_messaging_notes
 from .review_links import outside_review
 
 
@@ -301,6 +301,9 @@ class SignOffMixin:
                     done = self.sign_off(request, page, form)
                     if done is not None:
                         return done
+        if hasattr(page, "figures"):
+            # Signing off doesn't need the files, but the publisher should know readers lack one.
+            figure_files.warn(request, page)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
