@@ -19,7 +19,9 @@ from tests.support.factories import make_article, make_treatment
 
 pytestmark = pytest.mark.django_db
 
-# RENDER_SECONDS for the formatting, and some room for validating and saving around it.
+# RENDER_SECONDS for the formatting, and some room for validating and saving around it. Counted
+# in this process's CPU time, not the wall clock: on a busy machine (CI runs the suite on two
+# processes, helpers and benchmarks share the cores) wall time measured the neighbours.
 SECONDS = markdown.RENDER_SECONDS + 1
 
 
@@ -88,10 +90,10 @@ def new_article(series, body):
 @pytest.mark.parametrize(("text", "reason"), REFUSED.values(), ids=REFUSED.keys())
 def test_text_that_cannot_be_formatted_is_refused_quickly_with_the_reason(series, text, reason):
     article = new_article(series, text)
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ValidationError) as refused:
         article.full_clean()
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert elapsed < SECONDS
     [message] = refused.value.message_dict["body"]
@@ -101,10 +103,10 @@ def test_text_that_cannot_be_formatted_is_refused_quickly_with_the_reason(series
 @pytest.mark.parametrize(("text", "fragment"), RENDERED.values(), ids=RENDERED.keys())
 def test_unusual_text_is_rendered_quickly(series, text, fragment):
     article = new_article(series, text)
-    started = time.perf_counter()
+    started = time.process_time()
     article.full_clean()
     article.save()
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
 
     assert elapsed < SECONDS
     assert fragment in article.body_html
@@ -118,9 +120,9 @@ def test_unusual_text_is_rendered_quickly(series, text, fragment):
 )
 def test_text_stored_without_validation_is_shown_escaped(client, series, text):
     # A shell, a data migration or an import can save without full_clean(): the page still works.
-    started = time.perf_counter()
+    started = time.process_time()
     article = make_article(series, body=text)
-    assert time.perf_counter() - started < SECONDS
+    assert time.process_time() - started < SECONDS
 
     response = client.get(article.get_absolute_url())
 
@@ -150,11 +152,11 @@ def test_marker_checks_stay_fast_on_long_runs_of_blank_lines(series):
     # this size.
     blank_lines = "\n" * 99_000
     text = f"Intro.\n{blank_lines}Text.\n\n[[treatments]]\n \t\n[[TREATMENTS]]\r\n"
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(ValidationError, match="more than once"):
         new_article(series, text).full_clean()
     figures = markdown.marker_figure_numbers(f"Intro.\n{blank_lines}Text.\n[[figure 3]]\r\n")
-    assert time.perf_counter() - started < SECONDS
+    assert time.process_time() - started < SECONDS
     assert figures == {3}
 
 
@@ -169,10 +171,10 @@ def test_marker_checks_stay_fast_on_long_runs_of_blank_lines(series):
     ids=["too deep", "1 MB", "too slow", "NUL"],
 )
 def test_preview_says_quickly_why_text_would_be_refused(editor_client, text, reason):
-    started = time.perf_counter()
+    started = time.process_time()
     response = editor_client.post(reverse("markdownx_markdownify"), {"content": text})
 
-    assert time.perf_counter() - started < SECONDS
+    assert time.process_time() - started < SECONDS
     assert response.status_code == 200
     assert reason in BeautifulSoup(response.content, "html.parser").p.get_text()
 

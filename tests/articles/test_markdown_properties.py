@@ -66,14 +66,15 @@ def assert_safe(html):
 
 def check_pipeline(text):
     """Everything a save and a page view do with the text: safe output, no exception, in time."""
-    started = time.perf_counter()
+    # CPU time of this process: the wall clock would count whatever else the machine runs.
+    started = time.process_time()
     stored = markdown.render(text)
     urls = {("article", 3): "/articles/example-article/", ("treatment", 5): "/treatments/tms/"}
     shown = markdown.fill_inline(stored, urls, {2: 1})
     preview = markdown.render_preview(text)
     with contextlib.suppress(ValidationError):
         markdown.validate_markdown(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     for html in (stored, shown, preview):
         assert_safe(html)
     assert elapsed < SECONDS_PER_EXAMPLE, f"{elapsed:.2f}s for {text[:200]!r}"
