@@ -13,6 +13,21 @@ from django.urls import reverse
 OVERRIDES = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
 
 
+def in_settings_order(policy):
+    """The policy's directives in the order settings list them.
+
+    django-csp joins them in the order of a set, which changes with each process's hash seed:
+    two instances sharing a page cache would send the same policy in different words, and the
+    warm path (operations.warm_path) serves the bytes another process stored.
+    """
+    order = list(settings.CONTENT_SECURITY_POLICY["DIRECTIVES"])
+    rank = {name: n for n, name in enumerate(order)}
+    parts = [part for part in policy.split("; ") if part]
+    return "; ".join(
+        sorted(parts, key=lambda part: (rank.get(part.split(" ", 1)[0], len(order)), part))
+    )
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """settings.CONTENT_SECURITY_POLICY everywhere, except that the admin may use inline styles.
 
@@ -32,8 +47,8 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     @cached_property
     def policies(self):
         return {
-            False: build_policy(),
-            True: build_policy(update={"style-src": [UNSAFE_INLINE]}),
+            False: in_settings_order(build_policy()),
+            True: in_settings_order(build_policy(update={"style-src": [UNSAFE_INLINE]})),
         }
 
     def is_admin(self, request):

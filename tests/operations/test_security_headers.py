@@ -1,6 +1,10 @@
 """Every response carries the site's browser policy: CSP, framing, sniffing, referrer,
 permissions, HSTS and cookie flags; readers' pages allow no inline or eval'd script at all."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 PUBLIC = [
@@ -89,3 +93,37 @@ def test_cookies_are_secure_httponly_and_same_site(client, seeded, editor):
     assert response.status_code == 302
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+POLICY_IN_A_FRESH_PROCESS = """
+import django
+django.setup()
+from django.test import RequestFactory
+from operations.security import ContentSecurityPolicyMiddleware
+from django.http import HttpResponse
+middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse())
+for path in ("/", "/admin/"):
+    print(middleware(RequestFactory().get(path))["Content-Security-Policy"])
+"""
+
+
+def test_the_policy_reads_the_same_in_every_process():
+    # Instances share one page cache, and the warm path sends the headers another process stored:
+    # each process must word the policy alike, whatever its hash seed.
+    def policy(seed):
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": str(seed),
+            "DJANGO_SETTINGS_MODULE": "tests.settings",
+        }
+        return subprocess.run(
+            [sys.executable, "-c", POLICY_IN_A_FRESH_PROCESS],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+
+    policies = {policy(seed) for seed in range(6)}
+    assert len(policies) == 1, policies
+    assert next(iter(policies)).startswith("default-src 'self'; script-src 'self'")
