@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import template
+from django.db.models import Count, Q
 
 from ..models import Article, Status, Treatment
 from ..models.urgent_help import CHECK_EVERY_MONTHS, contacts_to_check
@@ -23,12 +24,20 @@ def editorial_summary(context):
         "due_soon": 0,
         "due_soon_label": REVIEW_STATES["due-soon"],
     }
+    # One pass over each table, every count at once (four queries each read 10,000 rows).
+    pages = Q(live_page__isnull=True)
+    wanted = {
+        "awaiting": Q(status=Status.REVIEW, go_live_at=None),
+        "sent_back": Q(status=Status.DRAFT) & ~Q(review_note=""),
+        "overdue": pages & state_filter("overdue", today),
+        "due_soon": pages & state_filter("due-soon", today),
+    }
     for model in (Article, Treatment):
-        objects = model.objects
-        counts["awaiting"] += objects.filter(status=Status.REVIEW, go_live_at=None).count()
-        counts["sent_back"] += objects.filter(status=Status.DRAFT).exclude(review_note="").count()
-        counts["overdue"] += objects.pages().filter(state_filter("overdue", today)).count()
-        counts["due_soon"] += objects.pages().filter(state_filter("due-soon", today)).count()
+        found = model.objects.aggregate(
+            **{name: Count("pk", filter=rule) for name, rule in wanted.items()}
+        )
+        for name, count in found.items():
+            counts[name] += count
     return counts
 
 
