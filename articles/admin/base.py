@@ -4,6 +4,8 @@ lost updates, sign-off for publishing, and the plain-language figures."""
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -171,6 +173,18 @@ class PublishingForm(EditorialForm):
         return cleaned
 
 
+class PageChangeList(ChangeList):
+    """The list of pages reads their rows without the text they never show there (Markdown,
+    HTML, search vector, contents): a tenth of the bytes at 10,000 pages. Saving the list's
+    editable columns (a POST) reads whole rows, as any save does."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if request.method != "GET":
+            return queryset
+        return queryset.for_lists().defer(*self.model_admin.list_deferred)
+
+
 def with_safe_messaging(fields, read):
     """The notes after the plain-language figures; the box to tick (`read`) after the status."""
     for field in fields:
@@ -252,6 +266,8 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
 
     form = PublishingForm
     list_filter = ("status",)
+    # Related text the list never shows (see PageChangeList).
+    list_deferred = ()
     date_hierarchy = "publish_at"
     autocomplete_fields = ("author", "reviewer")
     publish_fields = ("status", "publish_at")
@@ -302,10 +318,19 @@ class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
         return fields
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if search_term and search.uses_postgres():
-            results = results | queryset.filter(search_vector=search.websearch(search_term))
-        return results, may_have_duplicates
+        if not (search_term and search.uses_postgres()):
+            return super().get_search_results(request, queryset, search_term)
+        # Pages whose names match (the search fields, pages only: SignOffMixin) or whose text
+        # does, through the full-text index: each a subquery of ids. ORed straight into the
+        # list's WHERE, the text match was tested row by row over the whole table (250 ms at
+        # 10,000 pages). Ids can't repeat: no duplicates to remove.
+        named, _ = super().get_search_results(request, self.model.objects.all(), search_term)
+        matching = self.model.objects.pages().filter(search_vector=search.websearch(search_term))
+        found = Q(pk__in=named.values("pk")) | Q(pk__in=matching.values("pk"))
+        return queryset.filter(found), False
+
+    def get_changelist(self, request, **kwargs):
+        return PageChangeList
 
     def can_publish(self, request):
         opts = self.model._meta

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -121,13 +121,17 @@ class SignOffMixin:
         return super().has_change_permission(request, obj)
 
     def get_queryset(self, request):
-        # Each page's draft, in the same query: the list says what awaits sign-off.
+        # Each page's draft, in the same query: the list says what awaits sign-off. A join (a
+        # page has one draft at most: a constraint), not three subqueries per row, which the
+        # database ran for every row it skipped to reach a far page of the list.
+        # The condition, implied by the join, lets the database read only drafts for it.
+        draft = FilteredRelation("drafts", condition=Q(drafts__live_page__isnull=False))
         queryset = super().get_queryset(request)
-        pending = self.model.objects.filter(live_page=OuterRef("pk"))
         return queryset.annotate(
-            draft_status=Subquery(pending.values("status")[:1]),
-            draft_sent_back=Exists(pending.exclude(review_note="")),
-            draft_go_live_at=Subquery(pending.values("go_live_at")[:1]),
+            draft=draft,
+            draft_status=F("draft__status"),
+            draft_review_note=F("draft__review_note"),
+            draft_go_live_at=F("draft__go_live_at"),
         )
 
     @admin.display(description="Pending changes")
@@ -139,7 +143,7 @@ class SignOffMixin:
             return f"Scheduled: goes live {date_format(obj.draft_go_live_at, 'j M Y, H:i')}"
         if status == Status.REVIEW:
             return "Awaiting sign-off"
-        return "Changes requested" if obj.draft_sent_back else "Draft"
+        return "Changes requested" if obj.draft_review_note else "Draft"
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
