@@ -249,10 +249,13 @@ def scale_report(env):
     ).stdout
     report = json.loads(output.strip().splitlines()[-1])
     print("\nAt 10,000 articles, 200 treatments (page cache bypassed):")
-    print("| request | p50 ms | p95 ms | SQL queries |\n|---|---|---|---|")
+    print("| request | p50 ms | p95 ms | CPU ms | SQL queries |\n|---|---|---|---|---|")
     for name, row in report.items():
         queries = ", ".join(str(count) for count in row["queries"]) or "-"
-        print(f"| {name} | {row['p50_ms']} | {row['p95_ms']} | {queries} |")
+        print(
+            f"| {name} | {row.get('p50_ms', '-')} | {row.get('p95_ms', '-')} | "
+            f"{row.get('cpu_ms', '-')} | {queries} |"
+        )
     return report
 
 
