@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -119,20 +118,6 @@ class SignOffMixin:
         if obj is not None and obj.loaded.get("status", obj.status) == Status.PUBLISHED:
             return False  # through its draft
         return super().has_change_permission(request, obj)
-
-    def get_queryset(self, request):
-        # Each page's draft, in the same query: the list says what awaits sign-off. A join (a
-        # page has one draft at most: a constraint), not three subqueries per row, which the
-        # database ran for every row it skipped to reach a far page of the list.
-        # The condition, implied by the join, lets the database read only drafts for it.
-        draft = FilteredRelation("drafts", condition=Q(drafts__live_page__isnull=False))
-        queryset = super().get_queryset(request)
-        return queryset.annotate(
-            draft=draft,
-            draft_status=F("draft__status"),
-            draft_review_note=F("draft__review_note"),
-            draft_go_live_at=F("draft__go_live_at"),
-        )
 
     @admin.display(description="Pending changes")
     def pending_changes(self, obj):

@@ -173,6 +173,13 @@ class Article(Publishable):
                 condition=Q(live_page__isnull=True),
                 name="article_page_publish_time",
             ),
+            # The pages that mark a glossary term, for the glossary page: found without reading
+            # every article's HTML.
+            models.Index(
+                fields=["series", "number"],
+                condition=Q(body_html__contains=term_marks.MARKED),
+                name="article_marks_terms",
+            ),
         ]
         permissions = [("publish_article", "Can publish, unpublish and schedule articles")]
 
