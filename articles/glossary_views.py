@@ -12,8 +12,6 @@ from .models import Article, Term, Treatment
 from .readers import site_origin
 
 DESCRIPTION = "The words the series uses about treatment-resistant depression, A to Z."
-# Only pages that mark a term hold this: the sanitizer strips classes from what editors type.
-MARKED = 'class="term"'
 
 
 def letter_of(term):
@@ -29,7 +27,7 @@ def pages_marking():
     articles = (
         Article.objects.published()
         .pages()
-        .filter(body_html__contains=MARKED)
+        .filter(body_html__contains=term_marks.MARKED)
         .select_related("series")
         .only("slug", "title", "number", "series__title", "body_html")
         .order_by("series__title", "number")
@@ -37,7 +35,9 @@ def pages_marking():
     treatments = (
         Treatment.objects.published()
         .pages()
-        .filter(Q(summary_html__contains=MARKED) | Q(body_html__contains=MARKED))
+        .filter(
+            Q(summary_html__contains=term_marks.MARKED) | Q(body_html__contains=term_marks.MARKED)
+        )
         .only("slug", "name", "summary_html", "body_html")
         .order_by("name")
     )

@@ -52,6 +52,8 @@ DEFINITION = (
     '<details class="term-definition" id="{id}"><summary>What “{text}” means</summary>'
     '<div class="term-definition-text">{definition}</div></details>'
 )
+# Only pages that mark a term hold this: the sanitizer strips classes from what editors type.
+MARKED = 'class="term"'
 MARK_RE = re.compile(r'<a class="term" href="[^"]*" aria-details="([^"]*)">(.*?)</a>', re.S)
 DEFINITION_RE = re.compile(r'<details class="term-definition" id="[^"]*">.*?</details>', re.S)
 

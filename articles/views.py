@@ -1,7 +1,8 @@
 """Readers' pages: thin generic views over `published()`; page assembly is in `pages`."""
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
@@ -73,9 +74,21 @@ class HomeView(ListView):
         )
 
     def get_context_data(self, **kwargs):
+        # The first of each category and its size, counted in the database: the page builds
+        # no treatment it doesn't show, however many there are.
+        group = {"partition_by": [F("category")]}
+        first = (
+            Treatment.objects.published()
+            .only("name", "slug", "category", "ordering")
+            .annotate(
+                place=Window(RowNumber(), order_by=[F("ordering"), F("name"), F("pk")], **group),
+                in_group=Window(Count("pk"), **group),
+            )
+            .filter(place__lte=HOME_TREATMENTS_PER_GROUP)
+        )
         groups = [
-            (label, treatments[:HOME_TREATMENTS_PER_GROUP], len(treatments))
-            for label, treatments in group_by_category(Treatment.objects.published().for_lists())
+            (label, treatments, treatments[0].in_group)
+            for label, treatments in group_by_category(first)
         ]
         return super().get_context_data(
             treatment_groups=groups, shown_per_series=HOME_ARTICLES_PER_SERIES, **kwargs

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.admin.editor_endpoints import EditorImageUploadView, EditorPreviewView
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SECTION_TEMPLATE, SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME} editors"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -29,7 +29,7 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": SITEMAPS, "template_name": SECTION_TEMPLATE},
         name="sitemap_section",
     ),
     path(

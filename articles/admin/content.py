@@ -163,6 +163,7 @@ class ArticleAdmin(
     show_full_result_count = False
     list_filter = ("series", "status")
     list_select_related = ("series",)
+    list_deferred = ("series__description", "series__description_html")
     search_fields = ("title", "summary", "body")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("series", "author", "reviewer")

@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -129,16 +128,6 @@ class SignOffMixin:
             return False  # through its draft
         return super().has_change_permission(request, obj)
 
-    def get_queryset(self, request):
-        # Each page's draft, in the same query: the list says what awaits sign-off.
-        queryset = super().get_queryset(request)
-        pending = self.model.objects.filter(live_page=OuterRef("pk"))
-        return queryset.annotate(
-            draft_status=Subquery(pending.values("status")[:1]),
-            draft_sent_back=Exists(pending.exclude(review_note="")),
-            draft_go_live_at=Subquery(pending.values("go_live_at")[:1]),
-        )
-
     @admin.display(description="Pending changes")
     def pending_changes(self, obj):
         status = getattr(obj, "draft_status", None)
@@ -148,7 +137,7 @@ class SignOffMixin:
             return f"Scheduled: goes live {date_format(obj.draft_go_live_at, 'j M Y, H:i')}"
         if status == Status.REVIEW:
             return "Awaiting sign-off"
-        return "Changes requested" if obj.draft_sent_back else "Draft"
+        return "Changes requested" if obj.draft_review_note else "Draft"
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -26,8 +26,9 @@ class Status(models.TextChoices):
     UNPUBLISHED = "unpublished", "Unpublished"
 
 
-# Stored text a list of pages never shows: left in the database until a page needs it.
-PAGE_TEXT_FIELDS = ("body", "body_html", "plain_text", "search_vector")
+# Stored text a list of pages never shows: left in the database until a page needs it (an
+# article's table of contents too: JSON decoded for every row otherwise).
+PAGE_TEXT_FIELDS = ("body", "body_html", "plain_text", "search_vector", "toc")
 
 
 def public_now(status, publish_at):
@@ -51,7 +52,8 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def for_lists(self):
-        return self.defer(*PAGE_TEXT_FIELDS)
+        fields = {field.name for field in self.model._meta.concrete_fields}
+        return self.defer(*(name for name in PAGE_TEXT_FIELDS if name in fields))
 
     def mentioning(self, names, marked=()):
         """Pages whose text holds any of `names`, in any case, or whose HTML marks a glossary

@@ -1,9 +1,12 @@
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 
-from articles.models import Status
-from tests.support.factories import make_article, make_treatment
+from articles.models import Article, Status
+from articles.sitemaps import ArticleSitemap
+from operations.page_cache import new_generation
+from tests.support.factories import make_article, make_articles, make_series, make_treatment
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -51,3 +54,42 @@ def test_robots_points_at_the_sitemap(client, db):
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_a_section_costs_the_same_queries_however_many_pages(
+    client, series, django_assert_max_num_queries
+):
+    def count(url):
+        client.get(url)
+        new_generation()  # a page-cache miss: what the view itself costs
+        with django_assert_max_num_queries(2) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    make_article(series, 1)
+    small = count("/sitemap-articles.xml")
+    make_articles(make_series(title="Example more", slug="example-more"), 60)
+    assert count("/sitemap-articles.xml") == small
+
+
+def test_sections_split_by_page_with_each_day_in_the_site_time_zone(
+    client, series, settings, monkeypatch
+):
+    settings.TIME_ZONE = "Pacific/Auckland"  # 13 hours ahead of UTC in January
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    pages = [make_article(series, number, slug=f"example-{number}") for number in (1, 2, 3)]
+    late = datetime(2026, 1, 1, 23, 30, tzinfo=UTC)
+    Article.objects.filter(pk=pages[2].pk).update(updated=late)
+
+    first = locations(client, "/sitemap-articles.xml")
+    second = client.get("/sitemap-articles.xml?p=2")
+
+    assert list(first) == [f"http://testserver{page.get_absolute_url()}" for page in pages[:2]]
+    assert locations(client, "/sitemap-articles.xml?p=2") == {
+        f"http://testserver{pages[2].get_absolute_url()}": "2026-01-02"
+    }
+    assert second["Last-Modified"] == "Thu, 01 Jan 2026 23:30:00 GMT"
+    assert set(locations(client, "/sitemap.xml")) >= {
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+    }

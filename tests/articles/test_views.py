@@ -68,6 +68,29 @@ def test_home_lists_articles_in_order_and_treatments(client, series):
     assert soup.find("a", string="Example Treatment")
 
 
+def test_home_shows_the_first_treatments_of_each_category_and_how_many(client, db):
+    # Ten medications, listed by their order then name; a draft is neither shown nor counted.
+    for n in range(10):
+        make_treatment(f"example-med-{n}", name=f"Example med {n}", ordering=10 - n)
+    make_treatment("example-hidden", name="Example hidden", ordering=0, status=Status.DRAFT)
+    make_treatment("example-stim", name="Example stim", category="brain-stimulation")
+
+    _, soup = page(client, reverse("articles:home"))
+    groups = {
+        group.h3.get_text(): (
+            [a.get_text() for a in group.select("li a")],
+            group.find("p").get_text(" ", strip=True) if group.find("p") else "",
+        )
+        for group in soup.select(".treatment-group")
+    }
+
+    assert groups["Medication"] == (
+        [f"Example med {n}" for n in range(9, 1, -1)],
+        "10 in all: see every treatment",
+    )
+    assert groups["Brain stimulation"] == (["Example stim"], "")
+
+
 def test_article_page_shows_series_number_body_treatments_and_figures(
     client, article_with_treatment
 ):
