@@ -1,0 +1,90 @@
+"""A draft going live twice at once: two publishers pressing Publish now together, or two
+readers' requests arriving as a scheduled draft's time comes (ScheduledDraftsMiddleware runs
+`drafts.apply_due` in every worker). The second one works from the draft as it read it before
+the first went live and removed it. Found by the attack15 session; these tests fail today.
+
+Each test runs the other request to its end at the point where, in production, the two overlap
+(reproduced for real on PostgreSQL with six concurrent requests at a scheduled time: the live
+page's treatment list went from 3 rows to none)."""
+
+import contextlib
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from articles import drafts
+from articles.models import Article, Source
+from tests.support.signoff import edit, public_text, schedule, start_draft
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_a_draft_twice_at_once_keeps_the_live_pages_lists(editor_client, live):
+    draft = start_draft(editor_client, live)
+    # What the second request holds: the draft as read before the first one went live.
+    read_by_second = Article.objects.get(pk=draft.pk)
+    drafts.go_live(draft)
+
+    # Refusing the second one is fine; emptying the list readers see is not.
+    with contextlib.suppress(ValidationError):
+        drafts.go_live(read_by_second)
+
+    assert list(live.treatment_links.values_list("treatment__slug", flat=True)) == ["example-first"]
+
+
+def other_worker_goes_live_first(monkeypatch, now):
+    """Both workers read the due draft and check its sign-off; then the other one puts it live
+    and commits before this one goes on. (Patched where this worker has checked the draft's
+    fingerprint: outside any transaction, as in production.)"""
+    real_fingerprint = drafts.fingerprint
+    state = {"raced": False}
+
+    def racing_fingerprint(page):
+        checked = real_fingerprint(page)
+        if not state["raced"] and page.go_live_at is not None:
+            state["raced"] = True
+            drafts.apply_due(now)  # the other worker, from its own check to its commit
+        return checked
+
+    monkeypatch.setattr(drafts, "fingerprint", racing_fingerprint)
+
+
+def test_a_scheduled_draft_reached_by_two_requests_at_once_keeps_the_live_list(
+    editor_client, publisher_client, live, monkeypatch
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example scheduled title", status="review")
+    when = schedule(publisher_client, draft)
+    now = when + timedelta(minutes=1)
+    other_worker_goes_live_first(monkeypatch, now)
+
+    drafts.apply_due(now)
+
+    live.refresh_from_db()
+    assert live.title == "Example scheduled title"
+    assert live.treatment_links.count() == 1, "the treatment list readers see was emptied"
+
+
+def test_a_scheduled_draft_that_went_live_is_not_brought_back_as_sent_back(
+    editor_client, publisher_client, live, monkeypatch
+):
+    # A page that cites a source: the second worker's publishing check fails on the emptied
+    # lists, and its send_back() saves the deleted draft again.
+    source = Source.objects.create(title="Example source", year=2020)
+    draft = start_draft(editor_client, live)
+    edit(
+        editor_client,
+        draft,
+        body=f"Example cited body.[[cite {source.pk}]]",
+        status="review",
+    )
+    when = schedule(publisher_client, draft)
+    now = when + timedelta(minutes=1)
+    other_worker_goes_live_first(monkeypatch, now)
+
+    drafts.apply_due(now)
+
+    assert "Example cited body" in public_text(live)[1]
+    ghosts = list(Article.objects.filter(live_page=live).values_list("review_note", flat=True))
+    assert ghosts == [], f"a draft came back, sent back with: {ghosts}"
