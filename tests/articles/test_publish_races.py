@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from articles import drafts
 from articles.models import Article, Source
-from tests.support.signoff import edit, public_text, schedule, start_draft
+from tests.support.signoff import edit, public_text, schedule, sign_off, start_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,24 @@ def test_a_scheduled_draft_that_went_live_is_not_brought_back_as_sent_back(
     assert "Example cited body" in public_text(live)[1]
     ghosts = list(Article.objects.filter(live_page=live).values_list("review_note", flat=True))
     assert ghosts == [], f"a draft came back, sent back with: {ghosts}"
+
+
+def test_a_list_changed_while_the_sign_off_runs_is_not_published(
+    editor_client, publisher_client, live, monkeypatch
+):
+    # The sign-off view checks the page's fingerprint, then drafts.publish copies the draft's
+    # fields from the row it read and its lists from the database: an editor's save landing
+    # between the two puts their unsigned list live.
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, status="review")
+    real_go_live = drafts.go_live
+
+    def editor_saves_first(page):
+        edit(editor_client, page, **{"treatment_links-0-DELETE": "on"})
+        return real_go_live(page)
+
+    monkeypatch.setattr(drafts, "go_live", editor_saves_first)
+
+    sign_off(publisher_client, draft, "publish")
+
+    assert live.treatment_links.count() == 1, "an unsigned change to the list went live"
