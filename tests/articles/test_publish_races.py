@@ -8,10 +8,13 @@ Each test runs the other request to its end at the point where, in production, t
 page's treatment list went from 3 rows to none)."""
 
 import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
+from reversion.models import Version
 
 from articles import drafts
 from articles.models import Article, Source
@@ -109,3 +112,81 @@ def test_a_list_changed_while_the_sign_off_runs_is_not_published(
     sign_off(publisher_client, draft, "publish")
 
     assert live.treatment_links.count() == 1, "an unsigned change to the list went live"
+
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL"
+)
+
+
+def at_once(count, work):
+    """`work(n)` in `count` threads, each with its own database connection, released together;
+    what each raised."""
+    barrier = threading.Barrier(count)
+    raised = []
+
+    def run(number):
+        try:
+            barrier.wait()
+            work(number)
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            raised.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=[n]) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return raised
+
+
+@pytest.mark.slow
+@on_postgres
+# Groups come from a data migration: a transactional test must restore them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_six_workers_reaching_a_scheduled_draft_put_it_live_once(
+    editor_client, publisher_client, live
+):
+    # For real, as the tester reproduced it: six requests' middleware at the scheduled time.
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example scheduled title", status="review")
+    when = schedule(publisher_client, draft)
+    now = when + timedelta(minutes=1)
+
+    raised = at_once(6, lambda _: drafts.apply_due(now))
+
+    assert raised == []
+    live.refresh_from_db()
+    assert live.title == "Example scheduled title"
+    assert list(live.treatment_links.values_list("treatment__slug", flat=True)) == ["example-first"]
+    assert not Article.objects.filter(live_page=live).exists()
+    went_live = Version.objects.get_for_object(live).filter(
+        revision__comment__startswith="Scheduled update went live"
+    )
+    assert went_live.count() == 1
+
+
+@pytest.mark.slow
+@on_postgres
+# Groups come from a data migration: a transactional test must restore them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_publish_now_at_once_put_the_draft_live_once(editor_client, live, publisher):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example published title")
+    # Both requests read the draft and checked the publisher's token before either went on.
+    held = [Article.objects.get(pk=draft.pk) for _ in range(2)]
+    signed = drafts.fingerprint(held[0])
+
+    def press_publish_now(number):
+        with contextlib.suppress(drafts.DraftGone):
+            drafts.publish(held[number], publisher, signed=signed)
+
+    raised = at_once(2, press_publish_now)
+
+    assert raised == []
+    live.refresh_from_db()
+    assert live.title == "Example published title"
+    assert live.treatment_links.count() == 1
+    assert not Article.objects.filter(live_page=live).exists()
