@@ -1,7 +1,7 @@
 """A draft going live twice at once: two publishers pressing Publish now together, or two
 readers' requests arriving as a scheduled draft's time comes (ScheduledDraftsMiddleware runs
 `drafts.apply_due` in every worker). The second one works from the draft as it read it before
-the first went live and removed it. Found by the attack15 session; these tests fail today.
+the first went live and removed it. Found by the attack15 session.
 
 Each test runs the other request to its end at the point where, in production, the two overlap
 (reproduced for real on PostgreSQL with six concurrent requests at a scheduled time: the live
@@ -17,8 +17,11 @@ from django.db import connection, connections
 from reversion.models import Version
 
 from articles import drafts
-from articles.models import Article, Source
-from tests.support.signoff import edit, public_text, schedule, sign_off, start_draft
+from articles.admin.signoff import SignOffMixin
+from articles.models import Article, Source, Status
+from tests.support.admin_forms import form_data
+from tests.support.factories import make_article
+from tests.support.signoff import edit, public_text, schedule, sign_off, start_draft, url
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +117,74 @@ def test_a_list_changed_while_the_sign_off_runs_is_not_published(
     assert live.treatment_links.count() == 1, "an unsigned change to the list went live"
 
 
+def just_before_the_sign_off_writes(monkeypatch, other_request):
+    """Run `other_request(page)` to its commit after the sign-off view checked the token and
+    before it opens its transaction (a step inside it would be rolled back with it)."""
+    real = SignOffMixin.is_own_work
+
+    def is_own_work(request, page):
+        monkeypatch.setattr(SignOffMixin, "is_own_work", staticmethod(real))
+        other_request(page)
+        return real(request, page)
+
+    monkeypatch.setattr(SignOffMixin, "is_own_work", staticmethod(is_own_work))
+
+
+def test_a_second_publish_now_finding_the_draft_live_says_so(
+    editor_client, publisher_client, live, monkeypatch
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example published title")
+    # The other publisher's POST, from its own check to its commit.
+    just_before_the_sign_off_writes(
+        monkeypatch, lambda page: drafts.go_live(Article.objects.get(pk=page.pk))
+    )
+
+    response = sign_off(publisher_client, draft, "publish")
+
+    assert response.status_code == 302
+    assert response["Location"] == url("change", live) + "?live=1"
+    assert (
+        "went live or was withdrawn meanwhile"
+        in publisher_client.get(response["Location"]).content.decode()
+    )
+    live.refresh_from_db()
+    assert live.title == "Example published title"
+    assert live.treatment_links.count() == 1
+
+
+def test_a_second_publish_now_arriving_after_the_first_is_not_a_404(
+    editor_client, publisher_client, live
+):
+    draft = start_draft(editor_client, live)
+    token = form_data(publisher_client.get(url("signoff", draft)))["token"]
+    assert sign_off(publisher_client, draft, "publish").status_code == 302
+
+    response = publisher_client.post(url("signoff", draft), {"action": "publish", "token": token})
+
+    assert response.status_code == 302
+    assert (
+        "went live or was withdrawn meanwhile"
+        in publisher_client.get(response["Location"]).content.decode()
+    )
+
+
+def test_a_never_published_page_changed_while_the_sign_off_runs_is_not_saved_over(
+    editor_client, publisher_client, series, monkeypatch
+):
+    page = make_article(series, title="Example first title", status=Status.REVIEW)
+    just_before_the_sign_off_writes(
+        monkeypatch, lambda held: edit(editor_client, held, title="Example later title")
+    )
+
+    response = sign_off(publisher_client, page, "publish")
+
+    assert response.status_code == 200
+    assert "changed after you opened" in response.content.decode()
+    page.refresh_from_db()
+    assert (page.title, page.status) == ("Example later title", Status.REVIEW)
+
+
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="concurrent connections need PostgreSQL"
 )
@@ -190,3 +261,20 @@ def test_two_publish_now_at_once_put_the_draft_live_once(editor_client, live, pu
     assert live.title == "Example published title"
     assert live.treatment_links.count() == 1
     assert not Article.objects.filter(live_page=live).exists()
+
+
+def test_a_draft_changed_while_its_schedule_is_signed_off_is_not_scheduled(
+    editor_client, publisher_client, live, monkeypatch
+):
+    # A schedule records the fingerprint that goes live later: it must be the publisher's.
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, status="review")
+    just_before_the_sign_off_writes(
+        monkeypatch, lambda held: edit(editor_client, held, title="Example unsigned title")
+    )
+
+    with pytest.raises(AssertionError, match="changed after you opened"):
+        schedule(publisher_client, draft)
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.go_live_at) == ("Example unsigned title", None)
