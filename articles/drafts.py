@@ -10,6 +10,7 @@ the first request after the time (no job runs). Pages never published have no dr
 edited directly, as nothing of them is public.
 """
 
+import contextlib
 import hashlib
 import json
 
@@ -310,13 +311,22 @@ def cancel_schedule(draft):
 
 
 def send_back(page, note):
-    """Back to its editors with the publisher's note; a schedule is cancelled."""
-    page.status = Status.DRAFT
-    page.review_note = note
-    page.go_live_at = None
-    page.signed_off_by = None
-    page.signed_off_content = ""
-    page.save()
+    """Back to its editors with the publisher's note; a schedule is cancelled. Saved on the
+    page as stored (under its lock), so an editor's save just before is kept; DraftGone when it
+    went live meanwhile: a removed draft is never saved again (it would come back)."""
+    with transaction.atomic():
+        _, fresh = locked(page)
+        if fresh is None:
+            raise DraftGone(GONE_MESSAGE, code="gone")
+        fresh.status = Status.DRAFT
+        fresh.review_note = note
+        fresh.go_live_at = None
+        fresh.signed_off_by = None
+        fresh.signed_off_content = ""
+        fresh.save()
+    keep_standing(
+        fresh, page, ("status", "review_note", "go_live_at", "signed_off_by", "signed_off_content")
+    )
     cache.delete(NEXT_GO_LIVE_KEY)
 
 
@@ -349,7 +359,9 @@ def apply_due(now=None):
     for model in (Article, Treatment):
         due = list(model.objects.filter(go_live_at__lte=now).only("pk", "live_page_id"))
         for draft in due:
-            apply_one(draft, now)
+            # Gone under the lock only when this worker's own caller removed it meanwhile.
+            with contextlib.suppress(DraftGone):
+                apply_one(draft, now)
     cache.delete(NEXT_GO_LIVE_KEY)
 
 
@@ -372,7 +384,7 @@ def apply_one(draft, now):
                 )
                 reversion.add_to_revision(put_live(live, fresh))
         except DraftGone:
-            return
+            return  # another worker put it live: nothing to do
         except ChangedSinceSignOff:
             # Changed after sign-off, by whatever way: only what was approved goes live.
             send_back(

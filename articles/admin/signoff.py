@@ -340,10 +340,14 @@ class SignOffMixin:
         action = form.cleaned_data["action"]
         who = request.user.get_full_name() or request.user.get_username()
         if action == "send_back":
-            with create_revision():
-                set_user(request.user)
-                set_comment(f"Sent back by {who}: {form.cleaned_data['note']}")
-                drafts.send_back(page, form.cleaned_data["note"])
+            try:
+                with create_revision():
+                    set_user(request.user)
+                    set_comment(f"Sent back by {who}: {form.cleaned_data['note']}")
+                    drafts.send_back(page, form.cleaned_data["note"])
+            except drafts.DraftGone as error:
+                messages.warning(request, " ".join(error.messages))
+                return self.gone_redirect(page.live_page_id)
             messages.success(request, "Sent back to its editors with your note.")
             return redirect(self.admin_url("change", page))
         at = form.cleaned_data["go_live_at"] if action == "schedule" else None

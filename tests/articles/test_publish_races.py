@@ -278,3 +278,29 @@ def test_a_draft_changed_while_its_schedule_is_signed_off_is_not_scheduled(
 
     draft.refresh_from_db()
     assert (draft.title, draft.go_live_at) == ("Example unsigned title", None)
+
+
+def test_sending_back_a_draft_that_went_live_meanwhile_does_not_bring_it_back(editor_client, live):
+    draft = start_draft(editor_client, live)
+    read_by_second = Article.objects.get(pk=draft.pk)
+    drafts.go_live(draft)
+
+    with pytest.raises(drafts.DraftGone):
+        drafts.send_back(read_by_second, "Example note")
+
+    assert not Article.objects.filter(live_page=live).exists()
+
+
+def test_sending_back_keeps_an_editors_save_made_after_the_publisher_opened_it(editor_client, live):
+    draft = start_draft(editor_client, live)
+    held = Article.objects.get(pk=draft.pk)
+    edit(editor_client, draft, title="Example later title")
+
+    drafts.send_back(held, "Example note")
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.status, draft.review_note) == (
+        "Example later title",
+        Status.DRAFT,
+        "Example note",
+    )
