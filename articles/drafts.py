@@ -10,6 +10,7 @@ the first request after the time (no job runs). Pages never published have no dr
 edited directly, as nothing of them is public.
 """
 
+import contextlib
 import hashlib
 import json
 
@@ -67,58 +68,6 @@ def copy_lists(source, target):
             setattr(row, manager.field.name, target)
             # A figure's image is shared, not copied: stored files are never rewritten.
             row.save()
-
-
-def load_version(version, target):
-    """Load a django-reversion version (with its page's lists from the same revision) into
-    `target`, an unsaved new page or a page nothing of which is public (a draft). Where the
-    page stands (status, publish time, which page it drafts) stays the target's: a new page is
-    a draft. Returns notes on list rows that could not come back."""
-    data = version.field_dict
-    model = type(target)
-    for field in model._meta.concrete_fields:
-        if field.name not in STANDING_FIELDS and field.attname in data:
-            setattr(target, field.attname, data[field.attname])
-    if target._state.adding and hasattr(target, "live_page_id"):
-        target.status = Status.DRAFT
-    if getattr(target, "go_live_at", None):
-        cancel_schedule(target)  # what was signed off is not what it will say
-    notes = []
-    rows = {}
-    for name in getattr(model, "page_lists", ()):
-        relation = getattr(model, name)
-        fk = relation.field.attname
-        rows[name] = [
-            other.field_dict
-            for other in version.revision.version_set.exclude(pk=version.pk)
-            if other._model is relation.rel.related_model
-            and str(other.field_dict.get(fk)) == str(version.object_id)
-        ]
-    try:
-        with transaction.atomic():
-            target.full_clean()
-            target.save()
-            for name, saved in rows.items():
-                manager = getattr(target, name)
-                manager.all().delete()
-                for values in saved:
-                    row = manager.model(**{k: v for k, v in values.items() if k != "id"})
-                    setattr(row, manager.field.attname, target.pk)
-                    try:
-                        with transaction.atomic():
-                            # A figure's image is the stored file of that version, as it was.
-                            row.full_clean(exclude=[manager.field.name, "image"])
-                            row.save()
-                    except (ValidationError, IntegrityError):
-                        notes.append(f"Not restored from the list: {describe_row(values)}.")
-    except IntegrityError as error:
-        raise ValidationError(f"This version can't be loaded as it stands: {error}") from error
-    return notes
-
-
-def describe_row(values):
-    shown = [str(value) for key, value in values.items() if key not in {"id"} and value]
-    return ", ".join(shown[:4])
 
 
 def fingerprint(page):
@@ -217,55 +166,138 @@ def publishing_errors(page, lists_from=None):
     return errors
 
 
-def publish(page, user, at=None):
+class DraftGone(ValidationError):
+    """The draft is no longer there: it went live (or was withdrawn) in another request."""
+
+
+class ChangedSinceSignOff(ValidationError):
+    """The page as stored is not the one signed off: someone saved it since."""
+
+
+GONE_MESSAGE = "This draft is no longer waiting: it went live or was withdrawn meanwhile."
+CHANGED_MESSAGE = (
+    "The page changed after you opened this page: look at the changes again below before "
+    "signing it off."
+)
+
+
+def locked(page):
+    """`page` read again under a row lock, with its lists, and its live page locked first, or
+    (live, None) when the page is gone. Always live row, then draft (as `start_draft`), so two
+    requests never wait for each other's second lock. What is checked (the fingerprint) and what
+    is copied are then the same rows: the lists come from this one read (prefetched), not from
+    a second query an editor's save could land between."""
+    model = type(page)
+    live = None
+    if page.live_page_id is not None:
+        live = model.objects.select_for_update().filter(pk=page.live_page_id).first()
+    fresh = (
+        model.objects.select_for_update()
+        .prefetch_related(*model.page_lists)
+        .filter(pk=page.pk)
+        .first()
+    )
+    return live, fresh
+
+
+def keep_standing(fresh, held, names):
+    """The caller's copy of a page learns where it now stands, as it did when this changed the
+    caller's copy itself (a later save of it must not undo the sign-off)."""
+    for name in names:
+        setattr(held, name, getattr(fresh, name))
+
+
+def check_signed(fresh, signed):
+    """Refuse unless `fresh` (read under lock) is still what was signed off."""
+    if fresh is None:
+        raise DraftGone(GONE_MESSAGE, code="gone")
+    if not signed or fingerprint(fresh) != signed:
+        raise ChangedSinceSignOff(CHANGED_MESSAGE, code="changed")
+
+
+def publish(page, user, at=None, signed=None):
     """Sign off `page`: a draft of a live page replaces it (now, or at `at`); a page never
-    published is published (at `at`, or now). Raises ValidationError, changing nothing, when a
-    publishing rule is broken. Returns the page readers will see."""
+    published is published (at `at`, or now). `signed` is the fingerprint of what the publisher
+    approved (the sign-off form's token); by default the page as the caller holds it. Raises
+    ValidationError, changing nothing, when a publishing rule is broken, and its subclasses
+    DraftGone or ChangedSinceSignOff when the stored page is no longer that. Returns the page
+    readers will see."""
     now = timezone.now()
+    signed = signed or fingerprint(page)
     if page.live_page_id is None:
-        page.status = Status.PUBLISHED
-        page.publish_at = at or now
-        page.review_note = ""
-        if errors := publishing_errors(page):
-            raise ValidationError(errors)
-        page.save()
-        return page
+        with transaction.atomic():
+            _, fresh = locked(page)
+            check_signed(fresh, signed)
+            fresh.status = Status.PUBLISHED
+            fresh.publish_at = at or now
+            fresh.review_note = ""
+            if errors := publishing_errors(fresh):
+                raise ValidationError(errors)
+            fresh.save()
+        keep_standing(fresh, page, ("status", "publish_at", "review_note"))
+        return fresh
     if at is not None and at > now:
-        return schedule(page, user, at)
+        return schedule(page, user, at, signed=signed)
+    # What the publisher approved travels with the draft: go_live checks it under the lock.
+    page.signed_off_content = signed
     return go_live(page)
 
 
-def schedule(draft, user, at):
-    # Checked now, so a publisher learns at once; checked again when it goes live.
-    live = type(draft).objects.get(pk=draft.live_page_id)
-    copy_content(draft, live)
-    if errors := publishing_errors(live, lists_from=draft):
-        raise ValidationError(errors)
-    draft.status = Status.REVIEW
-    draft.go_live_at = at
-    draft.signed_off_by = user
-    draft.signed_off_content = fingerprint(draft)
-    draft.review_note = ""
-    draft.save()
+def schedule(draft, user, at, signed=None):
+    """Sign off `draft` to go live at `at`: checked now, so a publisher learns at once; checked
+    again when it goes live."""
+    signed = signed or fingerprint(draft)
+    with transaction.atomic():
+        live, fresh = locked(draft)
+        check_signed(fresh, signed)
+        copy_content(fresh, live)
+        if errors := publishing_errors(live, lists_from=fresh):
+            raise ValidationError(errors)
+        fresh.status = Status.REVIEW
+        fresh.go_live_at = at
+        fresh.signed_off_by = user
+        fresh.signed_off_content = signed
+        fresh.review_note = ""
+        fresh.save()
+    keep_standing(
+        fresh, draft, ("status", "go_live_at", "signed_off_by", "signed_off_content", "review_note")
+    )
     cache.delete(NEXT_GO_LIVE_KEY)
-    return draft.live_page
+    return live
 
 
 def go_live(draft):
-    """Copy the draft onto its live page and remove the draft, in one transaction."""
+    """Copy the draft onto its live page and remove the draft, in one transaction, if the
+    stored draft is still what `draft.signed_off_content` approved (or, unset, the draft as the
+    caller holds it). Two requests putting the same draft live at once: the second finds it
+    gone (DraftGone) and changes nothing."""
+    signed = draft.signed_off_content or fingerprint(draft)
     with transaction.atomic():
-        live = type(draft).objects.select_for_update().get(pk=draft.live_page_id)
-        copy_content(draft, live)
-        if errors := publishing_errors(live, lists_from=draft):
-            raise ValidationError(errors)
-        try:
-            with transaction.atomic():
-                live.save()
-                copy_lists(draft, live)
-                draft.delete()
-        except IntegrityError as error:
-            raise ValidationError(f"The database refused it: {error}") from error
+        live, fresh = locked(draft)
+        check_signed(fresh, signed)
+        live = put_live(live, fresh)
     cache.delete(NEXT_GO_LIVE_KEY)
+    return live
+
+
+def put_live(live, draft):
+    """Copy `draft` (read under lock by `locked`) onto `live` (locked too). The caller holds
+    the transaction."""
+    copy_content(draft, live)
+    if errors := publishing_errors(live, lists_from=draft):
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            live.save()
+            # The lists as read with the draft under the lock (prefetched).
+            copy_lists(draft, live)
+            # Under the lock no other request can have removed it; this says so, and undoes
+            # the copy if one did (the draft's lists, read before, were then already copied).
+            _, deleted = draft.delete()
+            if not deleted.get(draft._meta.label):
+                raise DraftGone(GONE_MESSAGE, code="gone")
+    except IntegrityError as error:
+        raise ValidationError(f"The database refused it: {error}") from error
     return live
 
 
@@ -279,13 +311,22 @@ def cancel_schedule(draft):
 
 
 def send_back(page, note):
-    """Back to its editors with the publisher's note; a schedule is cancelled."""
-    page.status = Status.DRAFT
-    page.review_note = note
-    page.go_live_at = None
-    page.signed_off_by = None
-    page.signed_off_content = ""
-    page.save()
+    """Back to its editors with the publisher's note; a schedule is cancelled. Saved on the
+    page as stored (under its lock), so an editor's save just before is kept; DraftGone when it
+    went live meanwhile: a removed draft is never saved again (it would come back)."""
+    with transaction.atomic():
+        _, fresh = locked(page)
+        if fresh is None:
+            raise DraftGone(GONE_MESSAGE, code="gone")
+        fresh.status = Status.DRAFT
+        fresh.review_note = note
+        fresh.go_live_at = None
+        fresh.signed_off_by = None
+        fresh.signed_off_content = ""
+        fresh.save()
+    keep_standing(
+        fresh, page, ("status", "review_note", "go_live_at", "signed_off_by", "signed_off_content")
+    )
     cache.delete(NEXT_GO_LIVE_KEY)
 
 
@@ -311,35 +352,45 @@ def next_go_live():
 
 def apply_due(now=None):
     """Put every draft whose time has come live. One that now breaks a rule (a review that
-    fell overdue meanwhile) goes back to its editors with the reason instead."""
+    fell overdue meanwhile) goes back to its editors with the reason instead. Every worker runs
+    this on the first request after the time: each draft is decided under its row locks, on
+    the draft as stored then, so a draft another worker already put live is left alone."""
     now = now or timezone.now()
     for model in (Article, Treatment):
-        due = model.objects.filter(go_live_at__lte=now)
-        for draft in due.select_related("signed_off_by", "live_page"):
-            signer = draft.signed_off_by
-            signed = f"signed off by {signer.get_full_name() or signer}" if signer else "signed off"
-            if draft.live_page.status != Status.PUBLISHED:
-                send_back(draft, "Not published as scheduled: the page was unpublished meanwhile.")
-                continue
-            if fingerprint(draft) != draft.signed_off_content:
-                # Changed after sign-off, by whatever way: only what was approved goes live.
-                send_back(
-                    draft,
-                    "Not published as scheduled: it changed after it was signed off (the page, "
-                    "its lists, or a person, series or source it shows). Sign it off again.",
-                )
-                continue
-            try:
-                with reversion.create_revision():
-                    reversion.set_user(signer)
-                    reversion.set_comment(
-                        f"Scheduled update went live ({signed}). {written_by(draft)}".strip()
-                    )
-                    live = go_live(draft)
-                    reversion.add_to_revision(live)
-            except ValidationError as error:
-                send_back(
-                    draft,
-                    f"Could not go live as scheduled: {' '.join(error.messages)}",
-                )
+        due = list(model.objects.filter(go_live_at__lte=now).only("pk", "live_page_id"))
+        for draft in due:
+            # Gone under the lock only when this worker's own caller removed it meanwhile.
+            with contextlib.suppress(DraftGone):
+                apply_one(draft, now)
     cache.delete(NEXT_GO_LIVE_KEY)
+
+
+def apply_one(draft, now):
+    with transaction.atomic():
+        live, fresh = locked(draft)
+        if fresh is None or fresh.go_live_at is None or fresh.go_live_at > now:
+            return  # gone live, sent back or rescheduled since the list was read
+        if live is None or live.status != Status.PUBLISHED:
+            send_back(fresh, "Not published as scheduled: the page was unpublished meanwhile.")
+            return
+        signer = fresh.signed_off_by
+        signed = f"signed off by {signer.get_full_name() or signer}" if signer else "signed off"
+        try:
+            check_signed(fresh, fresh.signed_off_content)
+            with reversion.create_revision():
+                reversion.set_user(signer)
+                reversion.set_comment(
+                    f"Scheduled update went live ({signed}). {written_by(fresh)}".strip()
+                )
+                reversion.add_to_revision(put_live(live, fresh))
+        except DraftGone:
+            return  # another worker put it live: nothing to do
+        except ChangedSinceSignOff:
+            # Changed after sign-off, by whatever way: only what was approved goes live.
+            send_back(
+                fresh,
+                "Not published as scheduled: it changed after it was signed off (the page, "
+                "its lists, or a person, series or source it shows). Sign it off again.",
+            )
+        except ValidationError as error:
+            send_back(fresh, f"Could not go live as scheduled: {' '.join(error.messages)}")

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from reversion import add_to_revision, create_revision, set_comment, set_user
 from reversion.models import Version
 
-from .. import drafts
+from .. import drafts, versions
 from ..models import Publishable, Status
 
 
@@ -128,7 +128,7 @@ class GuardedHistoryMixin:
                 set_comment(comment)
                 if target is None:
                     target = drafts.start_draft(page)
-                warnings = drafts.load_version(version, target)
+                warnings = versions.load_version(version, target)
                 add_to_revision(target)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -116,6 +116,13 @@ class SignOffMixin:
     def admin_url(self, view, page):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=[page.pk])
 
+    def gone_redirect(self, live_pk):
+        """Where a sign-off of a draft that went live meanwhile lands: its live page."""
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        if live_pk is None:
+            return redirect(reverse(f"{name}_changelist"))
+        return redirect(reverse(f"{name}_change", args=[live_pk]) + "?live=1")
+
     # Permissions
 
     def may_edit_content(self, request, page):
@@ -264,6 +271,10 @@ class SignOffMixin:
 
     def signoff_view(self, request, object_id):
         page = self.get_object(request, unquote(object_id))
+        if page is None and request.method == "POST" and self.can_publish(request):
+            # A second Publish now arriving after the first one removed the draft.
+            messages.warning(request, drafts.GONE_MESSAGE)
+            return self.gone_redirect(None)
         if page is None or page.status == Status.PUBLISHED:
             raise Http404
         if not self.has_view_or_change_permission(request, page):
@@ -318,10 +329,14 @@ class SignOffMixin:
         action = form.cleaned_data["action"]
         who = request.user.get_full_name() or request.user.get_username()
         if action == "send_back":
-            with create_revision():
-                set_user(request.user)
-                set_comment(f"Sent back by {who}: {form.cleaned_data['note']}")
-                drafts.send_back(page, form.cleaned_data["note"])
+            try:
+                with create_revision():
+                    set_user(request.user)
+                    set_comment(f"Sent back by {who}: {form.cleaned_data['note']}")
+                    drafts.send_back(page, form.cleaned_data["note"])
+            except drafts.DraftGone as error:
+                messages.warning(request, " ".join(error.messages))
+                return self.gone_redirect(page.live_page_id)
             messages.success(request, "Sent back to its editors with your note.")
             return redirect(self.admin_url("change", page))
         at = form.cleaned_data["go_live_at"] if action == "schedule" else None
@@ -330,7 +345,10 @@ class SignOffMixin:
         try:
             with create_revision():
                 set_user(request.user)
-                result = drafts.publish(page, request.user, at=at)
+                # The token is what the publisher saw: only that goes live, checked under lock.
+                result = drafts.publish(
+                    page, request.user, at=at, signed=form.cleaned_data["token"]
+                )
                 when = f"to go live {date_format(timezone.localtime(at), 'j F Y, H:i')}"
                 verb = f"Scheduled {when}" if at else "Published"
                 set_comment(
@@ -346,6 +364,10 @@ class SignOffMixin:
                 )
                 # A schedule is recorded on the draft; a publication on the live page.
                 add_to_revision(page if at else result)
+        except drafts.DraftGone as error:
+            # A second Publish now (another publisher's, or a double click) found it live.
+            messages.warning(request, " ".join(error.messages))
+            return self.gone_redirect(page.live_page_id)
         except ValidationError as error:
             for message in error.messages:
                 form.add_error(None, message)
