@@ -235,6 +235,24 @@ class InlineRows:
         ]
         return conflicts, came_in
 
+    def carry_ids(self, base, current):
+        """For a save moved onto a draft of the page it was opened on (whose rows are copies,
+        with new ids): each row of `base` ({id: values}, the version opened) that the draft
+        holds unchanged takes that copy's id, in `base` and in your forms. Returns the new
+        `base`; a row not found keeps its old id and merges as one they removed."""
+        copies = [(str(row.pk), _values(self.values_of(row))) for row in current]
+        moved = {}
+        for pk, values in base.items():
+            for index, (copy, copy_values) in enumerate(copies):
+                if copy_values == _values(values):
+                    moved[pk] = copy
+                    del copies[index]
+                    break
+        for index in range(self.initial):
+            if self.pk(index) in moved:
+                self.data[self.key(index, self.pk_name)] = moved[self.pk(index)]
+        return {moved.get(pk, pk): values for pk, values in base.items()}
+
     def key_fields(self):
         """The fields (besides the page) a row is unique by, or () when rows may repeat."""
         for constraint in self.model._meta.total_unique_constraints:
