@@ -240,8 +240,13 @@ class SaveMerge:
             current = list(formset_class(instance=self.obj, queryset=queryset).get_queryset())
             base = rows_in(version, rows.model, rows.fk, self.opened.pk)
             base = None if base is None else {pk: rows.values_in(v) for pk, v in base.items()}
-            if base is not None and self.opened is not self.obj:
+            if self.opened is not self.obj and base is not None:
                 base = rows.carry_ids(base, current)
+            elif self.opened is not self.obj:
+                # No version to merge against: the rows the opened page still has (a page
+                # published meanwhile) at least tell its rows from the draft's copies of them.
+                still = rows.model.objects.filter(**{rows.fk.attname: self.opened.pk})
+                rows.carry_ids({str(row.pk): rows.values_of(row) for row in still}, current)
             now = {str(row.pk): rows.values_of(row) for row in current}
             undecided = rows.apply_choices(base if self.stale and base is not None else now)
             if self.stale:
