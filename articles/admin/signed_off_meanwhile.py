@@ -10,6 +10,7 @@ choice comes back on the draft's form. A publisher signs the draft off as any ot
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from reversion import add_to_revision, create_revision, set_comment, set_user
 
@@ -64,7 +65,10 @@ class SignedOffMeanwhileMixin:
             if live is None:
                 return None
             opened = self.model(pk=object_id)  # only its history is left
-            what = f"This draft went live ({self.signed_off(live)})"
+            if self.changed_since(live, token):
+                what = f"This draft went live ({self.signed_off(live)})"
+            else:  # a publisher removed it: the editor's text still becomes a draft
+                what = "This draft was removed"
         elif (
             page.live_page_id is None
             and page.loaded.get("status", page.status) == Status.PUBLISHED
@@ -93,6 +97,14 @@ class SignedOffMeanwhileMixin:
         if live is None or live.status != Status.PUBLISHED:
             return None
         return live
+
+    @staticmethod
+    def changed_since(page, token):
+        try:
+            moment = parse_datetime(token)
+            return moment is not None and page.updated >= moment
+        except (ValueError, TypeError):  # not a time, or one without its zone
+            return False
 
     @staticmethod
     def signed_off(page):

@@ -192,3 +192,16 @@ def test_a_treatment_draft_that_went_live_keeps_the_text_too(editor_client, publ
     assert response.status_code == 302, form_errors(response)
     assert TYPED in Treatment.objects.get(live_page=treatment).body
     assert TYPED not in Treatment.objects.get(pk=treatment.pk).body
+
+
+def test_a_draft_a_publisher_removed_comes_back_as_a_draft_with_the_text(editor_client, live):
+    draft = start_draft(editor_client, live)
+    typing = form_data(editor_client.get(url("change", draft)))
+    Article.objects.filter(pk=draft.pk).delete()  # discarded; nothing went live
+
+    typing["body"] = f"{typing['body']}\n\n{TYPED}"
+    response = editor_client.post(url("change", draft), typing)
+
+    assert response.status_code == 302, form_errors(response)
+    assert TYPED in Article.objects.get(live_page=live).body
+    assert any("This draft was removed" in said for said in messages_of(response))
