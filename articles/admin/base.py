@@ -26,6 +26,7 @@ from .history import GuardedHistoryMixin
 from .insert_image import InsertImageMixin
 from .review_links import ReviewLinksMixin
 from .save_merge import MergeOnConflictMixin
+from .signed_off_meanwhile import SignedOffMeanwhileMixin
 from .signoff import SignOffMixin
 from .version_compare import VersionCompareMixin
 
@@ -273,7 +274,7 @@ class MarkdownAdmin(
             set_comment(note)
 
 
-class PublishingAdmin(ReviewLinksMixin, SignOffMixin, MarkdownAdmin):
+class PublishingAdmin(ReviewLinksMixin, SignedOffMeanwhileMixin, SignOffMixin, MarkdownAdmin):
     """Sign-off: only holders of the publish permission publish, unpublish or schedule. Others
     save drafts and submit them for review. Published pages change through drafts
     (SignOffMixin)."""

@@ -3,7 +3,9 @@ by row against the rows of the version both started from.
 
 Rows are told apart by their id, and compared by the fields the inline shows:
 
-- a row added by either side is kept (theirs are in the database, yours are new forms);
+- a row added by either side is kept (theirs are in the database, yours are new forms); the same
+  item added by both (a treatment or source the list may hold once) is kept once, theirs, and
+  is asked about only if the two differ in more than their place in the list;
 - a row changed or removed by one side only takes that side's change;
 - a row changed by both sides in the same way is simply kept;
 - a row changed by both in different ways, or removed by one and changed by the other, is a
@@ -202,7 +204,24 @@ class InlineRows:
             where = len(initial) + len(extra)
             asked.append((where, "(removed)", self.described_form(index), index))
             extra.append(Spec(mine=index))
+        arrived = {
+            key: spec
+            for spec in initial
+            if spec.mine is None and (key := self.unique_key(spec.values)) is not None
+        }
         for index in range(self.initial, self.total):
+            same = None if self.deleted(index) else arrived.get(self.submitted_key(index))
+            if same is not None and index not in undecided:
+                # Both added the same item (a treatment, a source): one row, kept once, as
+                # theirs already is; the list can't hold it twice.
+                if self.differs_beyond_order(index, same.values):
+                    at = initial.index(same)
+                    initial[at] = Spec(same.pk, mine=index)
+                    asked.append(
+                        (at, self.described(same.values), self.described_form(index), index)
+                    )
+                came_in = True
+                continue
             if index in undecided:
                 where = len(initial) + len(extra)
                 asked.append((where, "(removed)", self.described_form(index), index))
@@ -215,6 +234,63 @@ class InlineRows:
             for at, t, y, index in asked
         ]
         return conflicts, came_in
+
+    def carry_ids(self, base, current):
+        """For a save moved onto a draft of the page it was opened on (whose rows are copies,
+        with new ids): each row of `base` ({id: values}, the version opened) that the draft
+        holds unchanged takes that copy's id, in `base` and in your forms. Returns the new
+        `base`; a row not found keeps its old id and merges as one they removed."""
+        copies = [(str(row.pk), _values(self.values_of(row))) for row in current]
+        moved = {}
+        for pk, values in base.items():
+            for index, (copy, copy_values) in enumerate(copies):
+                if copy_values == _values(values):
+                    moved[pk] = copy
+                    del copies[index]
+                    break
+        for index in range(self.initial):
+            if self.pk(index) in moved:
+                self.data[self.key(index, self.pk_name)] = moved[self.pk(index)]
+        return {moved.get(pk, pk): values for pk, values in base.items()}
+
+    def key_fields(self):
+        """The fields (besides the page) a row is unique by, or () when rows may repeat."""
+        for constraint in self.model._meta.total_unique_constraints:
+            names = [name for name in constraint.fields if name != self.fk.name]
+            if self.fk.name in constraint.fields and names and set(names) <= set(self.fields):
+                return names
+        return ()
+
+    def unique_key(self, values):
+        names = self.key_fields()
+        if not names:
+            return None
+        return tuple(comparable(values.get(name)) for name in names)
+
+    def submitted_key(self, index):
+        names = self.key_fields()
+        if not names:
+            return None
+        values = {}
+        for name in names:
+            field = self.fields[name]
+            raw = field.widget.value_from_datadict(self.data, self.files, self.key(index, name))
+            try:
+                values[name] = field.clean(raw)
+            except forms.ValidationError:
+                return None  # left for the formset to refuse
+            values[name] = getattr(values[name], "pk", values[name])
+        return self.unique_key(values)
+
+    def differs_beyond_order(self, index, values):
+        """Whether your form at `index` differs from `values` in more than where the row sits
+        in the list (the model's ordering fields): a place in the list is no conflict."""
+        order = {name.lstrip("-") for name in self.model._meta.ordering}
+        return any(
+            differs(field, values.get(name), self.data, self.files, self.key(index, name))
+            for name, field in self.fields.items()
+            if name not in order
+        )
 
     def write(self, specs):
         """Replace this inline's forms in the data (and files) with `specs`."""

@@ -131,12 +131,15 @@ class SaveMerge:
 
     missing = object()  # a field the opened version doesn't have
 
-    def __init__(self, admin, request, obj):
+    def __init__(self, admin, request, obj, opened=None):
         self.admin, self.request, self.obj = admin, request, obj
+        # The page whose form was opened, when the save moved to a draft of it because it was
+        # signed off meanwhile (signed_off_meanwhile): its history holds the version opened.
+        self.opened = opened if opened is not None else obj
         self.data, self.files = request.POST.copy(), request.FILES.copy()
         self.token = self.data.get("edit_token", "")
         self.base_token = self.data.get(BASE) or self.token
-        self.stale = self.token != edit_token(obj)
+        self.stale = self.token != edit_token(obj) or opened is not None
         self.fields, self.rows, self.their_changes = [], [], []
         self.came_in = self.paragraphs_came_in = False
         self.base_found = True
@@ -151,9 +154,11 @@ class SaveMerge:
 
     def run(self):
         form_class = self.admin.get_form(self.request, self.obj, change=True)
-        base = opened_version(self.obj, self.base_token)
+        base = opened_version(self.opened, self.base_token)
         self.base_found = base is not None
-        rows_base = base if self.base_token == self.token else opened_version(self.obj, self.token)
+        rows_base = (
+            base if self.base_token == self.token else opened_version(self.opened, self.token)
+        )
         merges = [self.merge_field(name, field, base) for name, field in self.editable(form_class)]
         self.fields = [merge for merge in merges if merge is not None and merge.conflicts]
         self.merge_inlines(rows_base)
@@ -233,8 +238,15 @@ class SaveMerge:
                 continue
             queryset = inline.get_queryset(self.request)
             current = list(formset_class(instance=self.obj, queryset=queryset).get_queryset())
-            base = rows_in(version, rows.model, rows.fk, self.obj.pk)
+            base = rows_in(version, rows.model, rows.fk, self.opened.pk)
             base = None if base is None else {pk: rows.values_in(v) for pk, v in base.items()}
+            if self.opened is not self.obj and base is not None:
+                base = rows.carry_ids(base, current)
+            elif self.opened is not self.obj:
+                # No version to merge against: the rows the opened page still has (a page
+                # published meanwhile) at least tell its rows from the draft's copies of them.
+                still = rows.model.objects.filter(**{rows.fk.attname: self.opened.pk})
+                rows.carry_ids({str(row.pk): rows.values_of(row) for row in still}, current)
             now = {str(row.pk): rows.values_of(row) for row in current}
             undecided = rows.apply_choices(base if self.stale and base is not None else now)
             if self.stale:
@@ -323,7 +335,7 @@ class MergeOnConflictMixin:
                 and self.has_change_permission(request, obj)
                 and SaveMerge.needed(request.POST, obj)
             ):
-                merge = SaveMerge(self, request, obj)
+                merge = SaveMerge(self, request, obj, getattr(request, "_moved_from", None))
                 merge.run()
                 request.POST, request._files = merge.data, merge.files
                 request._save_merge = merge

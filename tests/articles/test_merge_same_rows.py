@@ -54,6 +54,8 @@ def test_both_adding_the_same_treatment_keeps_it_once_and_saves_the_rest(
     listed.refresh_from_db()
     assert B_PARAGRAPH in listed.body
     assert listed.treatment_links.filter(treatment=same).count() == 1
+    said = [str(message) for message in response.wsgi_request._messages]
+    assert any("Their changes and yours were merged" in message for message in said), said
 
 
 def test_a_source_one_cites_and_the_other_lists_is_kept_once(editor_client, second_editor, listed):

@@ -6,7 +6,9 @@
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.querySelector("#content-main form[method=post][id$=_form]");
     if (!form) { return; }
-    var changed = false;
+    // A form that came back refused (an unknown citation, a merge to choose, a missing field)
+    // holds text saved nowhere else: it starts as changed, so leaving it asks too.
+    var changed = Boolean(document.querySelector("#content-main .errornote"));
     var markChanged = function (event) {
       if (form.contains(event.target)) { changed = true; }
     };
