@@ -52,6 +52,7 @@ PAGE_PARAMETERS = {
     "articles:search": ("page", "q"),
     "sitemap_section": ("p",),
 }
+ALL_PAGE_PARAMETERS = tuple(sorted({name for names in PAGE_PARAMETERS.values() for name in names}))
 # Where this middleware leaves the page it answered with or stored, as (key, entry, stored):
 # request.META is the WSGI environ, which operations.warm_path reads once Django has answered.
 ENTRY_ENVIRON_KEY = "trdsite.page_cache.entry"
@@ -161,12 +162,15 @@ def forget_urls(setting, **kwargs):
 
 @functools.lru_cache(maxsize=1024)
 def parameters_read(path):
-    """The names PAGE_PARAMETERS gives the page at `path`; none for an address no page has.
-    Remembered: readers ask for a few hundred pages, and resolving walks the URL patterns."""
+    """The names PAGE_PARAMETERS gives the page at `path`. Remembered: readers ask for a few
+    hundred pages, and resolving walks the URL patterns."""
     try:
         match = resolve(path)
     except Resolver404:
-        return ()
+        # Every name any page reads: a path behind a script prefix (FORCE_SCRIPT_NAME) resolves
+        # to nothing here, and must still keep its `?page=2` apart. An address no page has is a
+        # 404, never stored, so this fills nothing.
+        return ALL_PAGE_PARAMETERS
     return PAGE_PARAMETERS.get(match.view_name, ())
 
 

@@ -44,5 +44,9 @@ def test_a_parameter_the_page_reads_stays_in_its_key(path, query):
     assert page_address(factory.get(path + query)) == path + query
 
 
-def test_an_address_no_page_has_keys_no_parameter():
-    assert page_address(RequestFactory().get("/no-such-page/?page=2")) == "/no-such-page/"
+def test_an_address_no_page_has_keeps_every_parameter_a_page_reads():
+    # Behind a script prefix no path resolves here: `?page=2` must still be a key of its own.
+    # Such a page is a 404 where it isn't, and a 404 is never stored.
+    address = page_address(RequestFactory().get("/prefix/search/?q=sleep&page=2&x=1"))
+
+    assert address == "/prefix/search/?page=2&q=sleep"
