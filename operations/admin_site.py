@@ -8,12 +8,18 @@ Django's admin answers 500 for some of them, in its own code:
   database, as given: text in a number column is a ValueError;
 - a multiple choice (a group's permissions) checks each value with a lookup that tolerates a
   number too big for the column, then all of them with one (`__in`) that doesn't: on SQLite,
-  an OverflowError.
+  an OverflowError;
+- a list's address may name any lookup on the model's own fields, with any transform, though
+  no page links to it (`created__year=0`, `number__in=<20 digits>`, `title__regex=(`): the
+  list refuses regular expressions and shows the whole list, ?e=1, for a lookup it can't run
+  (tests/articles/test_admin_unlinked_lookups.py).
 The fixes are classes (`CheckedChangeList`, `CheckedAutocompleteSelect`) given to every admin as
 it is registered, ours and other apps' (django-axes, auth) alike, and their inlines, so an admin
 added later is covered without remembering to. `tests/articles/test_admin_hostile_input.py`
 sends such values to every registered admin.
 """
+
+import contextlib
 
 from django import forms
 from django.contrib import admin
@@ -21,7 +27,16 @@ from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
+from django.db.models import Field, Lookup
+from django.db.models.constants import LOOKUP_SEP
+from django.db.models.sql.where import WhereNode
+
+# Regular expressions an editor types into a list's address: an invalid one is a database error,
+# and a catastrophic one (`^(a+)+$`) runs for days; on SQLite Python's `re` runs it row by row,
+# holding a worker. No page links to one, so the admin refuses them (400), as any lookup it
+# doesn't allow.
+REFUSED_LOOKUPS = frozenset({"regex", "iregex"})
 
 
 class CheckedChangeList(ChangeList):
@@ -31,6 +46,55 @@ class CheckedChangeList(ChangeList):
         except OverflowError as error:
             # As Django does for a year it can't make a date of: the whole list, marked ?e=1.
             raise IncorrectLookupParameters(error) from error
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        if self.get_filters_params():
+            # Django's admin allows any lookup on the model's own fields, with any transform,
+            # and only finds out when the list's query runs that it can't be: `created__year=0`
+            # is a ValueError as SQL is made, `number__in=99999999999999999999` an
+            # OverflowError (SQLite) or DataError (PostgreSQL) as it runs. Both are found here,
+            # in Python, with no query: the list is then shown whole, marked ?e=1, as for a
+            # lookup Django itself knows to be wrong. (`number__range=1`, one value where the
+            # SQL takes two, is an IndexError.)
+            try:
+                check_runnable(queryset)
+            except (ValueError, TypeError, LookupError, OverflowError, ValidationError) as error:
+                raise IncorrectLookupParameters(error) from error
+        return queryset
+
+
+def check_runnable(queryset):
+    """Raises what the database would (as ValueError or ValidationError) for a query the list
+    can't run: SQL that can't be made, or a value its column can't hold."""
+    # A lookup naming no row, or every row, is no error: the database is then never asked.
+    with contextlib.suppress(EmptyResultSet, FullResultSet):
+        queryset.query.get_compiler(queryset.db).as_sql()
+    check_values(queryset.query.where)
+
+
+def check_values(node):
+    """Each value a lookup compares a column with, checked against the column (its type, and a
+    number's range: the database's, as IntegerField's validators give it)."""
+    for child in node.children:
+        if isinstance(child, WhereNode):
+            check_values(child)
+            continue
+        field = getattr(getattr(child, "lhs", None), "output_field", None)
+        if not isinstance(child, Lookup) or not isinstance(field, Field):
+            continue
+        if field.is_relation:
+            field = field.target_field
+        if isinstance(child.rhs, (list, tuple, set, frozenset)):
+            values = child.rhs
+        elif child.lookup_name in ("exact", "gt", "gte", "lt", "lte"):
+            values = [child.rhs]
+        else:
+            continue
+        for value in values:
+            if value is None or hasattr(value, "resolve_expression"):
+                continue
+            field.run_validators(field.to_python(value))
 
 
 def holdable(field, values):
@@ -98,6 +162,11 @@ class CheckedInputMixin:
 
 
 class CheckedModelAdminMixin(CheckedInputMixin):
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.rsplit(LOOKUP_SEP, 1)[-1] in REFUSED_LOOKUPS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def get_changelist(self, request, **kwargs):
         changelist = super().get_changelist(request, **kwargs)
         if issubclass(changelist, CheckedChangeList):

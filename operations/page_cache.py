@@ -22,10 +22,12 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.db.models import Min
+from django.dispatch import receiver
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -36,10 +38,21 @@ GENERATION_KEY = "pages:generation"
 # A generation also ends after this many seconds, so an edit whose new generation never reached
 # a shared cache that was briefly unreachable is shown within minutes, not a day.
 GENERATION_TTL = 5 * 60
-# The only query parameters readers' pages read (pagination, search, sitemap sections, the
-# country on /help/): the cache key holds these alone, so made-up parameters can neither miss
-# the cache nor fill it.
-PAGE_PARAMETERS = ("page", "q", "p")
+# The query parameters each readers' page reads, by URL name (pagination, search, a sitemap
+# section's page; /help/'s country is keyed apart, below): a page's key holds its own alone, so
+# made-up parameters, or real ones sent to a page that ignores them, can neither miss the cache
+# nor fill it. A page that starts reading one must be named here, or every value of it is
+# answered with the first page stored.
+PAGE_PARAMETERS = {
+    "articles:home": ("page",),
+    "articles:series_detail": ("page",),
+    "articles:treatment_list": ("page",),
+    "articles:treatment_detail": ("page",),
+    "articles:person_detail": ("page",),
+    "articles:search": ("page", "q"),
+    "sitemap_section": ("p",),
+}
+ALL_PAGE_PARAMETERS = tuple(sorted({name for names in PAGE_PARAMETERS.values() for name in names}))
 # Where this middleware leaves the page it answered with or stored, as (key, entry, stored):
 # request.META is the WSGI environ, which operations.warm_path reads once Django has answered.
 ENTRY_ENVIRON_KEY = "trdsite.page_cache.entry"
@@ -131,13 +144,34 @@ def address_with_query(path, query):
     """The address of `path` with the parameters its page reads from `query` (a QueryDict)."""
     # In a fixed order of names, each with the one value pages read (`GET.get()`: the last one
     # sent), so `?q=a&q=b` is the page `?q=b` is, and never the cached `?q=a`.
-    parameters = [(name, query.get(name)) for name in PAGE_PARAMETERS if name in query]
+    parameters = [(name, query.get(name)) for name in parameters_read(path) if name in query]
     # The help page reads `country` as a known code, or says it lists nothing for an unknown
     # one: one entry per code, one for every unknown value, and none on other pages.
     asked = query.get("country", "").strip()
     if asked and path == help_path():
         parameters.append(("country", countries.normalise(asked) or "unknown"))
     return f"{path}?{urlencode(parameters)}" if parameters else path
+
+
+@receiver(setting_changed)
+def forget_urls(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        parameters_read.cache_clear()
+        help_path.cache_clear()
+
+
+@functools.lru_cache(maxsize=1024)
+def parameters_read(path):
+    """The names PAGE_PARAMETERS gives the page at `path`. Remembered: readers ask for a few
+    hundred pages, and resolving walks the URL patterns."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        # Every name any page reads: a path behind a script prefix (FORCE_SCRIPT_NAME) resolves
+        # to nothing here, and must still keep its `?page=2` apart. An address no page has is a
+        # 404, never stored, so this fills nothing.
+        return ALL_PAGE_PARAMETERS
+    return PAGE_PARAMETERS.get(match.view_name, ())
 
 
 @functools.cache

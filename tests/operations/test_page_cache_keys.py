@@ -92,7 +92,10 @@ def test_the_key_holds_one_value_per_parameter(parameter):
 
     from operations.page_cache import page_address
 
-    path = reverse("articles:help") if parameter == "country" else "/search/"
+    # A page that reads the parameter: the key holds no other page's.
+    path = {"country": reverse("articles:help"), "p": "/sitemap-articles.xml"}.get(
+        parameter, "/search/"
+    )
 
     def key(query):
         return page_address(RequestFactory().get(path + query))
