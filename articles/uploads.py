@@ -10,6 +10,7 @@ comments, XMP, a script hidden after the image data) reaches readers.
 import contextlib
 import io
 import itertools
+import re
 import struct
 import time
 import uuid
@@ -40,6 +41,12 @@ MAX_PIXELS = 40_000_000
 # hundreds of thousands of 1×1 frames fits in a few megabytes and took longer to clean than
 # gunicorn's 30 s timeout. Ten seconds of animation at 25 frames a second is 250 frames.
 MAX_FRAMES = 500
+# A progressive JPEG comes in scans, and the decoder passes over every block of the picture for
+# each: a 1 MB file of 15,000 empty scans held a worker past 30 s. Encoders write about ten
+# (libjpeg's standard progression: 10 for colour, 6 for grey); libjpeg sets no limit of its own
+# (libjpeg-turbo's TJPARAM_SCANLIMIT defaults to none, its fuzzers use 500). 100 scans of the
+# largest picture allowed decode in well under a second (bench/uploads.py).
+MAX_SCANS = 100
 # What cleaning one file may take, frames and all, so a worker always answers well within
 # gunicorn's 30 s timeout; the limits above keep real pictures far below it (bench/uploads.py).
 CLEAN_SECONDS = 10
@@ -169,6 +176,42 @@ def gif_frames(data, limit):
     return frames, (width, height), pixels
 
 
+# A marker as libjpeg finds one: 0xFF and a code, after any 0xFF fill bytes. 0xFF 0x00 is a stuffed
+# data byte and RST0-7 mark restarts inside a scan's data; neither starts a segment.
+JPEG_MARKER = re.compile(rb"\xff[^\x00\xff\xd0-\xd7]")
+# Markers without a length or payload: TEM, SOI.
+JPEG_BARE_MARKERS = frozenset((0x01, 0xD8))
+
+
+def jpeg_scans(data, limit):
+    """How many scans (SOS segments) a JPEG has, read from its marker structure as libjpeg walks
+    it (segments skipped by their length, scan data and stray bytes up to the next marker),
+    without decoding any; counting stops after `limit` + 1 scans."""
+    position, scans = 2, 0  # after SOI
+    while scans <= limit and (marker := JPEG_MARKER.search(data, position)):
+        code, position = data[marker.start() + 1], marker.end()
+        if code == 0xD9:  # EOI: libjpeg reads no further
+            break
+        if code in JPEG_BARE_MARKERS:
+            continue
+        if position + 2 > len(data):
+            break
+        if code == 0xDA:
+            scans += 1
+        # A length below 2 is libjpeg's to refuse; stepping over the two bytes keeps this moving.
+        position += max(struct.unpack_from(">H", data, position)[0], 2)
+    return scans
+
+
+def check_scans(scans):
+    if scans > MAX_SCANS:
+        raise ValidationError(
+            f"This JPEG is stored in more than {MAX_SCANS:,} scans (passes of a progressive JPEG); "
+            f"JPEGs can have at most {MAX_SCANS:,}. Please open it in an image editor, save it "
+            "again as a JPEG and upload that."
+        )
+
+
 def frames_and_pixels(data, image_format, image):
     """How many frames `image` has, its largest canvas and the pixels its frames decode to in
     all, found without decoding them."""
@@ -219,6 +262,8 @@ def clean_image(upload):
     try:
         with image_type.reader(io.BytesIO(data)) as image:
             check_pixels(image.size)
+            if image_format == "JPEG":
+                check_scans(jpeg_scans(data, MAX_SCANS))
             frames, canvas, pixels = frames_and_pixels(data, image_format, image)
             check_frames(frames)
             check_pixels(canvas, frames, pixels)

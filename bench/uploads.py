@@ -8,11 +8,13 @@ Each file is posted to the upload endpoint as a signed-in staff member would, in
 with the test settings (stored files go to a temporary folder); prints status and seconds.
 """
 
+import contextlib
 import io
 import os
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import django
 
@@ -28,6 +30,7 @@ from PIL import Image  # noqa: E402
 from articles import uploads  # noqa: E402
 from articles.admin.editor_endpoints import EditorImageUploadView  # noqa: E402
 from tests.support.animations import many_frames_gif  # noqa: E402
+from tests.support.jpeg_scans import many_scan_jpeg  # noqa: E402
 
 
 def encoded(image_format, frames, **options):
@@ -51,6 +54,14 @@ CASES = {
     "PNG, 6,324x6,324 still (40 megapixels)": lambda: encoded(
         "PNG", [Image.new("RGB", (6324, 6324), (20, 90, 160))]
     ),
+    "JPEG, 15,000 empty scans of 6,300x6,300 (as reported)": lambda: many_scan_jpeg(15_000),
+    # The same file as before the scan limit: what it cost a worker.
+    "JPEG, 15,000 empty scans of 6,300x6,300 (as reported, no scan limit)": lambda: many_scan_jpeg(
+        15_000
+    ),
+    "JPEG, 100 scans of 6,300x6,300 (largest accepted)": lambda: many_scan_jpeg(
+        uploads.MAX_SCANS - 1
+    ),
 }
 
 
@@ -68,9 +79,15 @@ def main():
             HTTP_X_REQUESTED_WITH="XMLHttpRequest",
         )
         request.user = staff
-        start = time.perf_counter()
-        response = view(request)
-        seconds = time.perf_counter() - start
+        unlimited = "no scan limit" in name
+        with (
+            mock.patch.object(uploads, "MAX_SCANS", 10**9)
+            if unlimited
+            else contextlib.nullcontext()
+        ):
+            start = time.perf_counter()
+            response = view(request)
+            seconds = time.perf_counter() - start
         print(f"| {name} | {len(content):,} | {response.status_code} | {seconds:.2f} |")
 
 
