@@ -8,6 +8,7 @@ comments, XMP, a script hidden after the image data) reaches readers.
 """
 
 import contextlib
+import contextvars
 import io
 import itertools
 import re
@@ -50,8 +51,14 @@ MAX_SCANS = 100
 # What cleaning one file may take, frames and all, so a worker always answers well within
 # gunicorn's 30 s timeout; the limits above keep real pictures far below it (bench/uploads.py).
 CLEAN_SECONDS = 10
+# What cleaning may take in all within one request, however many images it carries: the article
+# form's figures bring several at once, and four valid 40 MP WebPs, each well within
+# CLEAN_SECONDS, held a worker past 30 s. Set per request by articles.middleware; a file started
+# with time left may still finish its encoding, so a request stays near this plus one file.
+REQUEST_CLEAN_SECONDS = 12
 # Read through a name of our own, so tests can move the clock.
 clock = time.monotonic
+_request_deadline = contextvars.ContextVar("image_cleaning_request_deadline", default=None)
 
 NOT_AN_IMAGE = (
     "This file is not an image we can use. Upload a PNG, JPEG, GIF or WebP picture "
@@ -127,6 +134,10 @@ def pixel_count(pixels):
     return f"{round(pixels / 1_000_000, 1):,g} megapixels"
 
 
+NO_TIME_LEFT = (
+    "This image was not processed: the other images sent with it used up the time one save "
+    "may take. Save the page with the images that were accepted, then add this one again."
+)
 TOO_SLOW = (
     "This image takes too long to process. Upload a smaller picture, or an animation with "
     "fewer frames."
@@ -241,6 +252,27 @@ def check_pixels(size, frames=1, pixels=None):
         )
 
 
+@contextlib.contextmanager
+def request_budget():
+    """Every image cleaned inside shares REQUEST_CLEAN_SECONDS from now."""
+    token = _request_deadline.set(clock() + REQUEST_CLEAN_SECONDS)
+    try:
+        yield
+    finally:
+        _request_deadline.reset(token)
+
+
+def cleaning_deadline():
+    """When cleaning the next file must stop: its own CLEAN_SECONDS, or the request's budget."""
+    own = clock() + CLEAN_SECONDS
+    shared = _request_deadline.get()
+    if shared is None:
+        return own
+    if clock() > shared:
+        raise ValidationError(NO_TIME_LEFT)
+    return min(own, shared)
+
+
 def clean_image(upload):
     """Return `upload` (a Django File) re-encoded from its pixels as a CleanImage, or raise
     ValidationError with a message for the editor."""
@@ -259,6 +291,7 @@ def clean_image(upload):
     if image_format is None:
         raise ValidationError(NOT_AN_IMAGE)
     image_type = FORMATS[image_format]
+    deadline = cleaning_deadline()
     try:
         with image_type.reader(io.BytesIO(data)) as image:
             check_pixels(image.size)
@@ -271,7 +304,7 @@ def clean_image(upload):
             # such as a JPEG cut short, which verify() lets through.
             image.verify()
         with image_type.reader(io.BytesIO(data)) as image:
-            content = reencode(image, image_format, deadline=clock() + CLEAN_SECONDS)
+            content = reencode(image, image_format, deadline=deadline)
     except DECODING_ERRORS as error:
         raise ValidationError(DAMAGED) from error
     return CleanImage(content, image_type.extension)

@@ -103,6 +103,8 @@ MIDDLEWARE = [
     "operations.page_cache.PageCacheMiddleware",
     # Scheduled updates of live pages go live on the first request after their time.
     "articles.middleware.ScheduledDraftsMiddleware",
+    # Images sent in one request (an article's figures, the editor's upload) share one budget.
+    "articles.middleware.ImageCleaningBudgetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
