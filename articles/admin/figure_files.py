@@ -27,8 +27,14 @@ def warnings(article):
 
 
 def warn(request, article):
-    # Not twice when a save leads back to the same form ("Save and continue editing").
-    shown = {str(message) for message in messages.get_messages(request)}
+    # Not twice when a save leads back to the same form ("Save and continue editing"). Reading
+    # the queue marks it used, and a used queue keeps only messages added later: put it back as
+    # it was (Django's documented `storage.used = False`), or the messages this save added
+    # before (submitted for review, a schedule cancelled) would be lost on the redirect.
+    storage = messages.get_messages(request)
+    used = storage.used
+    shown = {str(message) for message in storage}
+    storage.used = used
     for text in warnings(article):
         if text not in shown:
             messages.warning(request, text)

@@ -50,3 +50,14 @@ def test_it_cannot_publish_or_unpublish_anything(editor_client, series):
     response = editor_client.post(change_url(article), data)
     assert response.status_code == 302, form_errors(response)
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
+
+
+def test_the_editor_is_told_after_the_save(editor_client, series):
+    # Messages a save adds before its figures are checked reach the form it leads back to.
+    article = make_article(series, status=Status.DRAFT)
+    data = {**form_data(editor_client.get(change_url(article))), "_submit_for_review": "1"}
+
+    response = editor_client.post(change_url(article), data, follow=True)
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert any(text.startswith("Submitted for review") for text in shown), shown
