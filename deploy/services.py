@@ -5,6 +5,7 @@ moto's S3 server and its bucket, gunicorn instances and nginx, on this machine."
 import contextlib
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -82,6 +83,13 @@ class Cluster:
             raise ClusterError(f"{instances} instances need as many ports")
         self.instances = instances
         self.workers = workers
+        # The cluster drops its database at every start and stop (WITH FORCE): a name of its
+        # own only, never `--database trdsite` or any other site's data.
+        if not re.fullmatch(r"trdsite_(bench_)?cluster\w*", database):
+            raise ClusterError(
+                f"The cluster drops its database at start and stop, so it must be one of its own "
+                f"(trdsite_cluster…), not {database!r}."
+            )
         self.database = database
         self.bucket = bucket
         self.database_server = (
