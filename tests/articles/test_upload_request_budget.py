@@ -43,9 +43,18 @@ def test_outside_a_request_each_file_has_its_own_time(now):
 
 def test_a_file_started_near_the_end_of_the_budget_stops_at_it(now):
     with uploads.request_budget():
+        uploads.clean_image(png())
         now[0] += uploads.REQUEST_CLEAN_SECONDS - 1
 
         assert uploads.cleaning_deadline() == now[0] + 1
+
+
+def test_the_budget_starts_with_the_first_image_not_the_request(now):
+    # Reading a slow connection's upload comes first, and isn't the worker's cleaning time.
+    with uploads.request_budget():
+        now[0] += uploads.REQUEST_CLEAN_SECONDS + 1
+
+        assert uploads.clean_image(png()).extension == "png"
 
 
 def test_every_request_gets_the_budget(editor_client, monkeypatch):
