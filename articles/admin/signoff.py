@@ -290,11 +290,7 @@ class SignOffMixin:
                 raise PermissionDenied
             if form.is_valid():
                 if form.cleaned_data["token"] != drafts.fingerprint(page):
-                    form.add_error(
-                        None,
-                        "The page changed after you opened this page: look at the changes "
-                        "again below before signing it off.",
-                    )
+                    form.add_error(None, drafts.CHANGED_MESSAGE)
                     form.data = form.data.copy()
                     form.data["token"] = drafts.fingerprint(page)
                 else:
