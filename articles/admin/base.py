@@ -252,7 +252,12 @@ class MarkdownAdmin(
 
     def save_model(self, request, obj, form, change):
         request._revision_note = form.cleaned_data.get("revision_note", "")
-        super().save_model(request, obj, form, change)
+        if change:
+            # A change never adds a row: a page removed meanwhile (a draft gone live) is an
+            # error, not brought back as it was read.
+            obj.save(force_update=True)
+        else:
+            super().save_model(request, obj, form, change)
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)

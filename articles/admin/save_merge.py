@@ -23,8 +23,9 @@ import reversion
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -327,18 +328,30 @@ class MergeOnConflictMixin:
     else's is merged with it (SaveMerge) before the form and its inlines read the data."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST" or object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # The row stays locked from the token's check (here and in the form) to the save's
+        # commit: two saves at once are one after the other, the second merged with the first.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            try:
+                pk = self.model._meta.pk.to_python(unquote(object_id))
+                list(self.model._base_manager.select_for_update().filter(pk=pk).values_list("pk"))
+            except (ValidationError, ValueError):
+                pass  # no such object: Django says so
+            return self.merged_changeform_view(request, object_id, form_url, extra_context)
+
+    def merged_changeform_view(self, request, object_id, form_url, extra_context):
         merge = None
-        if request.method == "POST" and object_id is not None:
-            obj = self.get_object(request, unquote(object_id))
-            if (
-                obj is not None
-                and self.has_change_permission(request, obj)
-                and SaveMerge.needed(request.POST, obj)
-            ):
-                merge = SaveMerge(self, request, obj, getattr(request, "_moved_from", None))
-                merge.run()
-                request.POST, request._files = merge.data, merge.files
-                request._save_merge = merge
+        obj = self.get_object(request, unquote(object_id))
+        if (
+            obj is not None
+            and self.has_change_permission(request, obj)
+            and SaveMerge.needed(request.POST, obj)
+        ):
+            merge = SaveMerge(self, request, obj, getattr(request, "_moved_from", None))
+            merge.run()
+            request.POST, request._files = merge.data, merge.files
+            request._save_merge = merge
         response = super().changeform_view(request, object_id, form_url, extra_context)
         if merge is not None and merge.resolved and merge.came_in and response.status_code == 302:
             messages.info(request, merge.saved_message())

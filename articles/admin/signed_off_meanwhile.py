@@ -5,10 +5,17 @@ live: the save is made on a draft of the now-live page (its existing draft, or a
 it), merged three ways (save_merge) against the version the editor opened, which is still in
 the history of the page they had open. What merges cleanly is saved in that draft; what needs a
 choice comes back on the draft's form. A publisher signs the draft off as any other.
+
+The check and the save are one transaction that holds the page's rows from the check on (the
+live row, then its draft: drafts.locked's order), so a sign-off can't commit between them: one
+that came first is seen here, one that comes later waits for this save and then finds the draft
+changed since it was signed (drafts.ChangedSinceSignOff).
 """
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
@@ -27,9 +34,34 @@ class SignedOffMeanwhileMixin:
     """For PublishingAdmin (with SignOffMixin and MergeOnConflictMixin after it)."""
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        moved = None
-        if request.method == "POST" and object_id is not None:
-            moved = self.signed_off_meanwhile(request, unquote(object_id))
+        if request.method != "POST" or object_id is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        # Django's save runs in a transaction of its own, nested in this one: the rows stay
+        # locked from the checks below (and SaveMerge's) to the save's commit.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            self.lock_page(request, unquote(object_id))
+            return self.save_or_move(request, object_id, form_url, extra_context)
+
+    def lock_page(self, request, object_id):
+        """Lock the rows a sign-off of this page locks, in its order: the live page, then its
+        draft. (On SQLite, which has no row locks, a write locks the whole database.)"""
+        manager = self.model._base_manager
+        try:
+            pk = self.model._meta.pk.to_python(object_id)
+            found = list(manager.filter(pk=pk).values_list("live_page_id", flat=True))
+            if found:
+                live_id = found[0] or pk
+            else:  # a draft gone live and removed: the live page its form names
+                live_id = self.model._meta.pk.to_python(request.POST.get(DRAFT_OF) or None)
+        except (ValidationError, ValueError):
+            return  # no such page: Django says so
+        if live_id is None:
+            return
+        list(manager.select_for_update().filter(pk=live_id).values_list("pk"))
+        list(manager.select_for_update().filter(live_page_id=live_id).values_list("pk"))
+
+    def save_or_move(self, request, object_id, form_url, extra_context):
+        moved = self.signed_off_meanwhile(request, unquote(object_id))
         if moved is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         draft, opened, what = moved
@@ -40,6 +72,8 @@ class SignedOffMeanwhileMixin:
         request.path = request.path_info = draft_url
         response = super().changeform_view(request, str(draft.pk), draft_url, extra_context)
         saved = response.status_code == 302
+        if not saved and response.status_code != 200:
+            return response  # refused (a 403, say): neither saved nor shown back
         messages.warning(
             request,
             f"{what} while you were editing, so your changes could not go on it: readers see "

@@ -297,6 +297,11 @@ class SignOffMixin:
                     done = self.sign_off(request, page, form)
                     if done is not None:
                         return done
+                    # Refused, perhaps because it changed meanwhile: shown again as stored
+                    # now, and that is what the next press signs off.
+                    page = self.get_object(request, unquote(object_id)) or page
+                    form.data = form.data.copy()
+                    form.data["token"] = drafts.fingerprint(page)
         if hasattr(page, "figures"):
             # Signing off doesn't need the files, but the publisher should know readers lack one.
             figure_files.warn(request, page)

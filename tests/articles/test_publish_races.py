@@ -183,6 +183,13 @@ def test_a_never_published_page_changed_while_the_sign_off_runs_is_not_saved_ove
     assert "changed after you opened" in response.content.decode()
     page.refresh_from_db()
     assert (page.title, page.status) == ("Example later title", Status.REVIEW)
+    # The form shown again signs off the page as it is now: pressing again publishes it.
+    assert "Example later title" in response.content.decode()
+    again = form_data(response)
+    again["action"] = "publish"
+    assert publisher_client.post(url("signoff", page), again).status_code == 302
+    page.refresh_from_db()
+    assert page.status == Status.PUBLISHED
 
 
 on_postgres = pytest.mark.skipif(
