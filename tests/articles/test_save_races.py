@@ -71,9 +71,16 @@ def together(first, second):
     return results["first"], results["second"]
 
 
-def save_holding_the_rows(monkeypatch, inside, publisher_done):
-    """The editor's save, once it has checked its token, waits for the publisher to finish or
-    to wait for the save's rows."""
+def save_while_signing_off(editor_client, page, publisher, monkeypatch):
+    """The editor saves `page` with TYPED added; once the save has checked its token, a
+    publisher signs off the page as it was before. The save waits for the sign-off to finish
+    or to wait for the save's rows. (the save's response, what the sign-off returned or
+    raised)"""
+    held = Article.objects.get(pk=page.pk)
+    signed = drafts.fingerprint(held)
+    typing = form_data(editor_client.get(url("change", page)))
+    typing["body"] = f"{typing['body']}\n\n{TYPED}"
+    inside, publisher_done = threading.Event(), threading.Event()
     real_clean = EditorialForm.clean
 
     def clean(form):
@@ -84,19 +91,6 @@ def save_holding_the_rows(monkeypatch, inside, publisher_done):
 
     monkeypatch.setattr(EditorialForm, "clean", clean)
 
-
-def test_a_draft_signed_off_during_an_editors_save_does_not_go_live_unseen(
-    editor_client, live, publisher, monkeypatch
-):
-    draft = start_draft(editor_client, live)
-    edit(editor_client, draft, title="Example signed title", status=Status.REVIEW)
-    held = Article.objects.get(pk=draft.pk)
-    signed = drafts.fingerprint(held)
-    typing = form_data(editor_client.get(url("change", draft)))
-    typing["body"] = f"{typing['body']}\n\n{TYPED}"
-    inside, publisher_done = threading.Event(), threading.Event()
-    save_holding_the_rows(monkeypatch, inside, publisher_done)
-
     def publish():
         assert inside.wait(10)
         try:
@@ -104,7 +98,16 @@ def test_a_draft_signed_off_during_an_editors_save_does_not_go_live_unseen(
         finally:
             publisher_done.set()
 
-    saved, published = together(lambda: editor_client.post(url("change", draft), typing), publish)
+    return together(lambda: editor_client.post(url("change", page), typing), publish)
+
+
+def test_a_draft_signed_off_during_an_editors_save_does_not_go_live_unseen(
+    editor_client, live, publisher, monkeypatch
+):
+    draft = start_draft(editor_client, live)
+    edit(editor_client, draft, title="Example signed title", status=Status.REVIEW)
+
+    saved, published = save_while_signing_off(editor_client, draft, publisher, monkeypatch)
 
     # The save came first: the sign-off finds the draft changed and publishes nothing.
     assert saved.status_code == 302, form_errors(saved)
@@ -158,21 +161,8 @@ def test_a_page_published_during_an_editors_save_is_not_saved_back_unpublished(
     editor_client, series, publisher, monkeypatch
 ):
     page = make_article(series, number=2, title="Example new title", status=Status.REVIEW)
-    held = Article.objects.get(pk=page.pk)
-    signed = drafts.fingerprint(held)
-    typing = form_data(editor_client.get(url("change", page)))
-    typing["body"] = f"{typing['body']}\n\n{TYPED}"
-    inside, publisher_done = threading.Event(), threading.Event()
-    save_holding_the_rows(monkeypatch, inside, publisher_done)
 
-    def publish():
-        assert inside.wait(10)
-        try:
-            return drafts.publish(held, publisher, signed=signed)
-        finally:
-            publisher_done.set()
-
-    saved, published = together(lambda: editor_client.post(url("change", page), typing), publish)
+    saved, published = save_while_signing_off(editor_client, page, publisher, monkeypatch)
 
     assert saved.status_code == 302, form_errors(saved)
     assert isinstance(published, drafts.ChangedSinceSignOff), published
