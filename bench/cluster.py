@@ -2,13 +2,12 @@
 
 A cluster as `make cluster` starts it (deploy/cluster.py: PostgreSQL, its own Redis, moto's S3,
 gunicorn instances of 2 workers each, nginx over HTTPS), on ports free at the start. wrk asks
-nginx for the article page over HTTPS (keep-alive connections) three ways:
+nginx for the article page over HTTPS (keep-alive connections) two ways; nginx keeps no page
+(deploy/nginx.conf), so every request reaches an instance, which answers
 
-- nginx cache: nginx answers from its own page cache, as readers mostly get the page;
-- site cache: nginx's cache off (deploy/nginx.conf's {page_cache}), so every request reaches
-  an instance, which answers from the site's page cache in Redis;
-- bypassed: a session cookie makes both caches step aside (as bench/run.py's --scale does):
-  every request is rendered from PostgreSQL.
+- site cache: from the site's page cache in Redis, as readers mostly get the page;
+- bypassed: with a session cookie, which makes the site's cache step aside (as bench/run.py's
+  --scale does): every request is rendered from PostgreSQL.
 
 each with nginx balancing over one instance and over two, in interleaved rounds so the
 machine's noise hits both; medians are reported. Beside them: how busy the machine's CPUs were
@@ -26,15 +25,14 @@ from pathlib import Path
 
 import run as bench  # bench/run.py, beside this file
 
-from deploy.services import Cluster, Ports
+from deploy.services import Cluster, Ports, own_database
 
 ARTICLE = bench.PAGES["article"]
 BYPASS = "Cookie: sessionid=bench-bypass"
 MODES = {
-    # name: (nginx's page cache, wrk's extra header)
-    "nginx cache": ("pages", None),
-    "site cache": ("off", None),
-    "bypassed": ("pages", BYPASS),
+    # name: wrk's extra header
+    "site cache": None,
+    "bypassed": BYPASS,
 }
 
 
@@ -105,27 +103,22 @@ def bench_cluster(rounds, seconds, connections, workers):
             run_dir,
             Ports.free(),
             workers=workers,
-            database="trdsite_bench_cluster",
+            database=own_database(run_dir, "trdsite_bench_cluster"),
             bucket="trdsite-bench-cluster",
         )
         cluster.start()
         try:
             # Warm up: caches filled, every worker's first requests (imports, connections) done.
-            for page_cache in ("pages", "off"):
-                cluster.reload_nginx(2, page_cache)
-                for cache, header in MODES.values():
-                    if cache == page_cache:
-                        measure(cluster, header, 1, connections)
+            for header in MODES.values():
+                measure(cluster, header, 1, connections)
             results = {(mode, n): [] for mode in MODES for n in (1, 2)}
             for _ in range(rounds):
                 for instances in (1, 2):
-                    for page_cache in ("pages", "off"):
-                        cluster.reload_nginx(instances, page_cache)
-                        for mode, (cache, header) in MODES.items():
-                            if cache == page_cache:
-                                results[mode, instances].append(
-                                    measure(cluster, header, seconds, connections)
-                                )
+                    cluster.reload_nginx(instances)
+                    for mode, header in MODES.items():
+                        results[mode, instances].append(
+                            measure(cluster, header, seconds, connections)
+                        )
         finally:
             cluster.stop()
     return results

@@ -5,9 +5,11 @@
     make cluster-stop                         # from another terminal
 
 It starts, each process the leader of a session of its own, recorded in .cluster/pids/:
-- a database of its own (trdsite_cluster) on the running PostgreSQL server (the server of
-  DATABASE_URL, else postgres://postgres@127.0.0.1:5432), made afresh, migrated and seeded;
-- its own redis-server on its own port (never 6379, the machine's shared one);
+- a database of its own (trdsite_cluster_ and a hash of this checkout's .cluster/ folder) on
+  the running PostgreSQL server (the server of DATABASE_URL, else
+  postgres://postgres@127.0.0.1:5432), made afresh, migrated and seeded;
+- its own redis-server on its own port (never 6379, the machine's shared one), on loopback,
+  with a random password made at start;
 - moto's standalone S3 server and a bucket made through boto3: the S3 HTTP API on this closed
   network, where production has a real S3 or MinIO (the site only sees AWS_* settings);
 - two gunicorn instances with production settings (DEBUG off, Secure cookies, HTTPS redirect);
@@ -18,7 +20,8 @@ It starts, each process the leader of a session of its own, recorded in .cluster
 
 The database and the bucket start afresh each time: moto keeps objects in memory only. The
 instances' settings are written to .cluster/env (owner only), so manage.py and `make backup`
-can be run against the cluster: `set -a; . .cluster/env; set +a`.
+can be run against the cluster: `set -a; . .cluster/env; set +a`. Stopping removes them with
+the other secrets (deploy/services.py, FORGOTTEN); the logs stay in .cluster/logs/.
 """
 
 import argparse
@@ -31,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from deploy/
 
 from deploy.processes import ClusterError, Processes, start_time  # noqa: E402
-from deploy.services import RUN_DIR, Cluster, Ports  # noqa: E402
+from deploy.services import RUN_DIR, Cluster, Ports, forget  # noqa: E402
 
 
 def stop_recorded(run_dir):
@@ -40,12 +43,14 @@ def stop_recorded(run_dir):
     processes = Processes(Path(run_dir) / "pids")
     running = processes.recorded()
     if not running:
+        forget(run_dir)  # the secrets of a cluster that was killed
         print("No cluster is running.")
         return
     # Not a session of its own: `make` started it in the terminal's.
     processes.stop("cluster", seconds=60, group=False)
     for name in processes.recorded():
         processes.stop(name)
+    forget(run_dir)
     print(f"Stopped: {', '.join(sorted(running))}.")
 
 
@@ -119,7 +124,9 @@ def main():
     start.add_argument("--store-port", type=int, default=defaults.store, help="moto's S3")
     start.add_argument("--instances", type=int, choices=(1, 2), default=2)
     start.add_argument("--workers", type=int, default=2, help="gunicorn workers per instance")
-    start.add_argument("--database", default="trdsite_cluster")
+    start.add_argument(
+        "--database", help="default: trdsite_cluster_ and a hash of --run-dir's path (its own)"
+    )
     start.add_argument("--bucket", default="trdsite-cluster")
     args = parser.parse_args()
     try:

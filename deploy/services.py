@@ -3,6 +3,7 @@ test_cluster.py) and the benchmark (bench/cluster.py) drive too: a PostgreSQL da
 moto's S3 server and its bucket, gunicorn instances and nginx, on this machine."""
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -26,6 +27,28 @@ from tests.support.servers import PYTHON, free_port, is_up, manage, site_env
 RUN_DIR = ROOT / ".cluster"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 STORE_REGION = "us-east-1"
+# What a cluster's folder holds that must not outlive it: secrets (the instances' settings with
+# SECRET_KEY and Redis's password, the TLS key) and what nginx buffered to disk (request bodies:
+# passwords, uploads; answers: signed-in pages), all made afresh at each start.
+FORGOTTEN = ("env", "redis.conf", "tls", "nginx/cache", "nginx/body", "nginx/proxy")
+FORGOTTEN += ("nginx/fastcgi", "nginx/uwsgi", "nginx/scgi")
+
+
+def own_database(run_dir, prefix="trdsite_cluster"):
+    """The database of the cluster run from `run_dir`, named for that folder: every checkout
+    (and test run) has its own, since a cluster drops its database at start and stop."""
+    folder = str(Path(run_dir).resolve())
+    return f"{prefix}_{hashlib.sha256(folder.encode()).hexdigest()[:10]}"
+
+
+def forget(run_dir):
+    """Remove what FORGOTTEN names from a cluster's folder (its logs stay)."""
+    for name in FORGOTTEN:
+        path = Path(run_dir) / name
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -73,7 +96,7 @@ class Cluster:
         ports=None,
         instances=2,
         workers=2,
-        database="trdsite_cluster",
+        database=None,
         bucket="trdsite-cluster",
         database_server=None,
     ):
@@ -83,6 +106,7 @@ class Cluster:
             raise ClusterError(f"{instances} instances need as many ports")
         self.instances = instances
         self.workers = workers
+        database = database or own_database(self.run_dir)
         # The cluster drops its database at every start and stop (WITH FORCE): a name of its
         # own only, never `--database trdsite` or any other site's data.
         if not re.fullmatch(r"trdsite_(bench_)?cluster\w*", database):
@@ -100,6 +124,8 @@ class Cluster:
         self.processes = Processes(self.run_dir / "pids")
         self.logs = self.run_dir / "logs"
         self.certificate = self.run_dir / "tls" / "certificate.pem"
+        # Cache values are pickled: whoever can write to this Redis runs code in the instances.
+        self.redis_password = secrets.token_urlsafe(32)
         self.env = self.instance_env()
 
     # What the instances, manage.py and readers need to know
@@ -130,7 +156,7 @@ class Cluster:
             SECURE_HSTS_PRELOAD="0",
             CLIENT_IP_HEADER="X-Real-IP",
             DATABASE_URL=self.database_url,
-            REDIS_URL=f"redis://127.0.0.1:{self.ports.redis}/0",
+            REDIS_URL=f"redis://:{self.redis_password}@127.0.0.1:{self.ports.redis}/0",
             AWS_STORAGE_BUCKET_NAME=self.bucket,
             AWS_S3_ENDPOINT_URL=self.store_url,
             AWS_S3_REGION_NAME=STORE_REGION,
@@ -169,6 +195,8 @@ class Cluster:
                     f"Port {port} is in use already: stop what uses it, or choose another "
                     f"with {option}."
                 )
+        # Nothing from an earlier run that was killed: no page nginx kept, no old secret.
+        forget(self.run_dir)
         self.run_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(exist_ok=True)
         try:
@@ -212,21 +240,28 @@ class Cluster:
         ]
 
     def stop(self, drop_database=True):
-        """Stop every process (the proxy first, so nothing new reaches the instances), then
-        drop the database: with the bucket gone, its uploads would be broken links."""
+        """Stop every process (the proxy first, so nothing new reaches the instances), remove
+        the secrets, then drop the database: with the bucket gone, its uploads would be broken
+        links."""
         for name in ["nginx", *(f"instance-{n + 1}" for n in range(self.instances))]:
             self.processes.stop(name)
         self.processes.stop("store")
         self.processes.stop("redis")
+        forget(self.run_dir)
         if drop_database:
             with contextlib.suppress(ClusterError):
                 self.drop_database(self.database)
 
     def start_redis(self):
+        """Redis on loopback only, answering only with the cluster's password: given in a file
+        of the owner's, as a command line is anyone's to read (ps)."""
         log = self.logs / "redis.log"
+        config = self.run_dir / "redis.conf"
+        config.touch(mode=0o600)
+        config.write_text(f"requirepass {self.redis_password}\n")
         process = self.processes.spawn(
             "redis",
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.ports.redis)]
+            ["redis-server", str(config), "--bind", "127.0.0.1", "--port", str(self.ports.redis)]
             + ["--save", "", "--appendonly", "no", "--dir", str(self.run_dir)],
             log=log,
         )
@@ -318,7 +353,7 @@ class Cluster:
         )
         wait_until(lambda: is_up(("127.0.0.1", self.ports.https)), "nginx", process, log)
 
-    def write_nginx_config(self, instances, page_cache="pages"):
+    def write_nginx_config(self, instances):
         folder = self.run_dir / "nginx"
         config = nginx_config(
             listen=f"127.0.0.1:{self.ports.https} ssl",
@@ -329,18 +364,16 @@ class Cluster:
             servers=upstream_servers(self.ports.instances[:instances]),
             static_root=self.env["STATIC_ROOT"],
             media_source=f"proxy_pass {self.store_url}/{self.bucket}/",
-            page_cache=page_cache,
-            cache_dir=folder / "cache",
             pid=folder / "nginx.pid",
             error_log=folder / "error.log",
             temp=folder,
         )
         (folder / "nginx.conf").write_text(config)
 
-    def reload_nginx(self, instances, page_cache="pages"):
-        """nginx with `instances` of the instances and its page cache on or off ("off"); the
-        old workers finish their requests while new ones start."""
-        self.write_nginx_config(instances, page_cache)
+    def reload_nginx(self, instances):
+        """nginx with `instances` of the instances; the old workers finish their requests while
+        new ones start."""
+        self.write_nginx_config(instances)
         os.kill(self.processes.recorded()["nginx"], signal.SIGHUP)
         time.sleep(1)  # nginx gives no signal that its new workers are up; they take < 1 s
 
@@ -377,7 +410,8 @@ class Cluster:
             for n in range(self.instances)
         ]
         lines += [
-            f"S3 (moto): {self.store_url}/{self.bucket}  Redis: redis://127.0.0.1:{self.ports.redis}/0",
+            f"S3 (moto): {self.store_url}/{self.bucket}  "
+            f"Redis: 127.0.0.1:{self.ports.redis} (its password: REDIS_URL in the settings)",
             f"PostgreSQL: {self.database_url}",
             f"Settings for manage.py / make backup: set -a; . {self.run_dir / 'env'}; set +a",
         ]

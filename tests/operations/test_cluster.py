@@ -2,26 +2,36 @@
 PostgreSQL, its own Redis, S3 (moto's server), two gunicorn instances with production settings
 and nginx with HTTPS in front. Real processes, so slow, and on PostgreSQL only: CI runs these
 once, in its PostgreSQL pass. One cluster serves the whole file, on ports free when it starts
-and with a database and bucket named for the xdist worker, so it never meets another run's."""
+and with a database named for its own folder, so it never meets another run's or checkout's."""
 
-import io
 import mimetypes
 import os
 import re
 import shutil
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 import redis
 import requests
-from PIL import Image
 
 from deploy.services import Cluster, Ports
 from tests.support.admin_forms import form_data
+from tests.support.cluster import (
+    Browser,
+    direct,
+    failures,
+    handled_by,
+    png,
+    processes,
+    requests_in,
+    stored,
+    token,
+    until,
+    wrk,
+)
 from tests.support.servers import ROOT
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -58,40 +68,29 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def cluster():
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     # Not pytest's tmp_path: nginx's workers, an unprivileged user, must read the static files,
     # and pytest's folders are its owner's only.
     run_dir = Path(tempfile.mkdtemp(prefix="trdsite-cluster-"))
-    running = Cluster(
-        run_dir,
-        Ports.free(),
-        database=f"trdsite_cluster_test_{worker}",
-        bucket=f"trdsite-cluster-test-{worker}",
-        database_server=DATABASE_URL.rsplit("/", 1)[0],
-    )
-    running.start()
+    # The database's name comes from run_dir: another checkout's run of this file, at the same
+    # time, never drops this one's.
+    running = Cluster(run_dir, Ports.free(), database_server=DATABASE_URL.rsplit("/", 1)[0])
+    try:
+        running.start()  # which stops what it started if it fails
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
     try:
         yield running
     finally:
         started = processes(running)
         running.stop()
+        left = sorted(str(path.relative_to(run_dir)) for path in run_dir.rglob("*"))
         shutil.rmtree(run_dir, ignore_errors=True)
     # Stopping leaves nothing running: no master, worker or child of any of them.
     assert started
     assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
-
-
-def processes(cluster):
-    """The pids of the cluster's processes and of all their descendants."""
-    found = []
-    pending = list(cluster.processes.recorded().values())
-    while pending:
-        pid = pending.pop()
-        found.append(pid)
-        children = Path(f"/proc/{pid}/task/{pid}/children")
-        if children.exists():
-            pending += [int(child) for child in children.read_text().split()]
-    return found
+    # ...and no secret (settings, TLS key, Redis password) nor any page nginx kept.
+    assert not {"env", "redis.conf", "tls", "tls/key.pem", "nginx/cache"} & set(left), left
 
 
 @pytest.fixture(scope="module")
@@ -100,129 +99,6 @@ def accounts(cluster):
         "editor": cluster.add_account("cluster-editor", "Editors"),
         "publisher": cluster.add_account("cluster-publisher", "Publishers"),
     }
-
-
-class Browser:
-    """Someone signed in through nginx over HTTPS, trusting the cluster's own certificate."""
-
-    def __init__(self, cluster, username, password):
-        self.origin = cluster.origin
-        self.certificate = str(cluster.certificate)
-        self.session = requests.Session()
-        page = self.get("/admin/login/")
-        response = self.post(
-            "/admin/login/?next=/admin/",
-            {"csrfmiddlewaretoken": token(page), "username": username, "password": password},
-        )
-        assert response.status_code == 302, f"{username} could not sign in"
-
-    def get(self, path):
-        return self.fetch(self.origin + path)
-
-    def fetch(self, url):
-        # verify on each request: a session's own is overridden by REQUESTS_CA_BUNDLE.
-        return self.session.get(url, verify=self.certificate, allow_redirects=False, timeout=30)
-
-    def post(self, path, data, files=None):
-        # Django checks a secure request's Origin against the site (CSRF_TRUSTED_ORIGINS).
-        headers = {"Origin": self.origin, "Referer": self.origin + path}
-        return self.session.post(
-            self.origin + path,
-            data=data,
-            files=files,
-            headers=headers,
-            verify=self.certificate,
-            allow_redirects=False,
-            timeout=30,
-        )
-
-    def upload(self, image):
-        """The editor's Insert image: the address the editor's Markdown gets."""
-        page = self.get("/admin/articles/article/")
-        response = self.post(
-            "/admin/markdownx/upload/",
-            {"csrfmiddlewaretoken": token(page)},
-            files={"image": ("photo.png", image, "image/png")},
-        )
-        assert response.status_code == 200, response.text
-        return re.fullmatch(r"!\[\]\((.+)\)", response.json()["image_code"])[1]
-
-    def post_form(self, path, **changes):
-        response = self.post(path, {**form_data(self.get(path)), **changes})
-        assert response.status_code == 302, (path, response.status_code)
-        return response.headers["Location"]
-
-
-def token(response):
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text)[1]
-
-
-def png():
-    """A small image of a colour of its own, as a phone's photo would be."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 32), tuple(os.urandom(3))).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def direct(cluster, number, path, **headers):
-    """A reader's request sent straight to one instance, as nginx passes it on."""
-    return requests.get(
-        f"http://127.0.0.1:{cluster.instance_port(number)}{path}",
-        headers={"Host": "localhost", "X-Forwarded-Proto": "https", **headers},
-        allow_redirects=False,
-        timeout=30,
-    )
-
-
-def stored(cluster):
-    """{key: bytes} of every object in the cluster's bucket, read through boto3."""
-    s3 = cluster.s3()
-    listing = s3.list_objects_v2(Bucket=cluster.bucket).get("Contents", [])
-    return {
-        item["Key"]: s3.get_object(Bucket=cluster.bucket, Key=item["Key"])["Body"].read()
-        for item in listing
-    }
-
-
-def handled_by(cluster, request_line):
-    """Which instance's access log has the request."""
-    return [
-        number
-        for number in range(cluster.instances)
-        if request_line in cluster.access_log(number).read_text()
-    ]
-
-
-def requests_in(access_log):
-    return access_log.read_text().count("\n")
-
-
-def wrk(url, seconds, *headers):
-    command = ["wrk", "-t1", "-c8", f"-d{seconds}s"]
-    for header in headers:
-        command += ["-H", header]
-    return subprocess.Popen([*command, url], stdout=subprocess.PIPE, text=True)
-
-
-def failures(output):
-    """What wrk counted as failed: non-2xx/3xx answers and socket errors (0 when none)."""
-    assert re.search(r"(\d+) requests in", output), output
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {
-        "non_2xx_3xx": int(non_2xx[1]) if non_2xx else 0,
-        "socket_errors": socket_errors[1] if socket_errors else 0,
-    }
-
-
-def until(check, seconds=20):
-    """Whether `check()` came true within `seconds`: real processes, no clock to fake."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.25)
-    return False
 
 
 def test_plain_http_redirects_to_https_and_instances_answer_only_for_https(cluster):
@@ -238,6 +114,17 @@ def test_plain_http_redirects_to_https_and_instances_answer_only_for_https(clust
     assert "max-age" in page.headers["Strict-Transport-Security"]
 
 
+def reader(cluster, path, method="GET"):
+    """A reader's request through nginx, signed out."""
+    return requests.request(
+        method,
+        cluster.origin + path,
+        verify=str(cluster.certificate),
+        allow_redirects=False,
+        timeout=10,
+    )
+
+
 def test_the_seeds_figure_is_stored_in_the_bucket_and_reaches_readers(cluster):
     page = requests.get(cluster.origin + ARTICLE, verify=str(cluster.certificate), timeout=10)
     figure = f"{cluster.origin}/media/{SEED_FIGURE}"
@@ -251,6 +138,8 @@ def test_the_seeds_figure_is_stored_in_the_bucket_and_reaches_readers(cluster):
 def test_an_upload_and_its_sign_off_reach_readers_on_the_other_instance(cluster, accounts):
     for number in range(cluster.instances):  # each has the live page before the change
         assert direct(cluster, number, ARTICLE).status_code == 200
+    for _ in range(2):  # and readers through nginx have read it, as they do all day
+        assert reader(cluster, ARTICLE).status_code == 200
     editor = Browser(cluster, "cluster-editor", accounts["editor"])
     image = png()
     address = editor.upload(image)
@@ -295,6 +184,10 @@ def test_an_upload_and_its_sign_off_reach_readers_on_the_other_instance(cluster,
     # The image's origin is allowed by the page's Content-Security-Policy.
     image_sources = re.search(r"img-src ([^;]+)", page.headers["Content-Security-Policy"])[1]
     assert cluster.origin in image_sources.split()
+    # Through nginx too, on the next request: nginx keeps no page of its own.
+    through_nginx = reader(cluster, ARTICLE)
+    assert sentence in through_nginx.text
+    assert "X-Cache" not in through_nginx.headers
 
 
 def test_a_backup_restored_into_an_empty_database_and_bucket_serves_the_same(
@@ -392,4 +285,43 @@ def test_readers_get_pages_from_the_database_while_redis_is_down(cluster):
     # The page cache works again: pages are stored in Redis once more.
     for path in READERS_PAGES:
         assert direct(cluster, 0, path).status_code == 200
-    assert redis.Redis(port=cluster.ports.redis).dbsize() > 0
+    assert redis.Redis.from_url(cluster.env["REDIS_URL"]).dbsize() > 0
+
+
+def test_media_reads_objects_only_never_the_bucket(cluster):
+    figure = stored(cluster)[SEED_FIGURE]
+    # The bucket itself, listed or asked for its settings: not found, whatever the query.
+    for path in ("/media/", "/media/?list-type=2", "/media/?acl", "/media/?policy", "/media//"):
+        response = reader(cluster, path)
+        assert response.status_code == 404, path
+        assert "<?xml" not in response.text, path
+    # No query reaches the store: an object's ACL or another content type is the object.
+    for query in ("?acl", "?tagging", "?response-content-type=text/html"):
+        response = reader(cluster, f"/media/{SEED_FIGURE}{query}")
+        assert (response.status_code, response.content) == (200, figure), query
+        assert response.headers["Content-Type"] == "image/png"
+    # Written or removed through here: refused, even where the store would take it unsigned.
+    for method in ("PUT", "POST", "DELETE", "PATCH"):
+        for path in (f"/media/{SEED_FIGURE}", "/media/uploads/planted.html"):
+            assert reader(cluster, path, method).status_code == 405, (method, path)
+    assert set(stored(cluster)) >= {SEED_FIGURE}
+    assert "uploads/planted.html" not in stored(cluster)
+    assert reader(cluster, f"/media/{SEED_FIGURE}", "HEAD").status_code == 200
+
+
+def test_readiness_is_for_the_load_balancer_only(cluster):
+    # /readyz says what is down, and writes to the cache: instances answer it on their own
+    # addresses, never to readers through nginx.
+    for path in ("/readyz", "/readyz?x=1", "//readyz", "/%72eadyz"):
+        response = reader(cluster, path)
+        assert response.status_code == 404, path
+        assert "database" not in response.text, path
+    assert direct(cluster, 0, "/readyz").json()["status"] == "ok"
+    assert reader(cluster, "/healthz").text == "ok\n"
+
+
+def test_the_clusters_redis_answers_only_with_its_password(cluster):
+    with pytest.raises(redis.AuthenticationError):
+        redis.Redis(port=cluster.ports.redis).ping()
+    assert "@" in cluster.env["REDIS_URL"]
+    assert redis.Redis.from_url(cluster.env["REDIS_URL"]).ping()
