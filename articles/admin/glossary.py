@@ -11,7 +11,8 @@ from markdownx.widgets import AdminMarkdownxWidget
 from .. import safe_messaging, safe_messaging_checks
 from ..models import Status, Term
 from . import safe_messaging_notes
-from .base import EditorialForm, is_publisher
+from .base import is_publisher
+from .forms import EditorialForm
 
 
 class TermForm(EditorialForm):

@@ -5,7 +5,8 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from ..models import EmergencyNumber, Helpline, UrgentHelp
-from .base import EditorialForm, PublishersOnlyMixin
+from .base import PublishersOnlyMixin
+from .forms import EditorialForm
 
 
 class CalloutForm(EditorialForm):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles import drafts, term_marks
-from articles.admin.base import edit_token
+from articles.admin.edit_tokens import edit_token
 from articles.models import Article, Status, Treatment
 from operations.page_cache import new_generation
 from tests.articles.test_views import QUERY_LIMITS

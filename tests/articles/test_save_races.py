@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, connections
 
 from articles import drafts
-from articles.admin.base import EditorialForm
+from articles.admin.forms import EditorialForm
 from articles.models import Article, Status
 from tests.support.admin_forms import form_data, form_errors
 from tests.support.factories import make_article
