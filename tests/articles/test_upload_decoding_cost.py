@@ -14,7 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles import uploads
-from articles.uploads import clean_image, jpeg_scans
+from articles.image_structure import jpeg_scans
+from articles.uploads import clean_image
 from tests.support.jpeg_scans import many_scan_jpeg
 
 # CPU seconds, as the Markdown bounds count them: a refusal from the file's structure costs
