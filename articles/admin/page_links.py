@@ -68,5 +68,6 @@ class PageLinksMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["admin/js/editor_pickers.js"], css={"all": ["admin/css/cite_picker.css"]}
+            js=["admin/js/editor_pickers.js", "admin/js/editor_suggestions.js"],
+            css={"all": ["admin/css/editor_pickers.css"]},
         )

@@ -189,8 +189,9 @@ class CitingMixin:
         return super().media + forms.Media(
             js=[
                 "admin/js/editor_pickers.js",
+                "admin/js/editor_suggestions.js",
                 "admin/js/preview_citations.js",
                 "admin/js/inline_order.js",
             ],
-            css={"all": ["admin/css/cite_picker.css"]},
+            css={"all": ["admin/css/editor_pickers.css"]},
         )
