@@ -8,18 +8,13 @@ address, which expires with the period), and a field people never see catches fo
 robots. Nothing about the reader is stored: not their address, not their browser.
 """
 
-import ipaddress
-import math
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,7 +22,7 @@ from django.views.generic import TemplateView
 
 from .models import Article, PageFeedback, Treatment
 from .models.feedback import COMMENT_MAX_LENGTH
-from .readers import client_ip
+from .rate_limits import RateLimit
 from .typed_text import clean_typed
 
 PAGES = {"article": Article, "treatment": Treatment}
@@ -103,37 +98,13 @@ def from_this_site(request):
     return host in {request.get_host().lower(), settings.SITE_DOMAIN.lower()}
 
 
-def rate_address(request):
-    """The client's address as the rate limit counts it: an IPv6 address by its /64, the
-    smallest network one home or phone connection is given (it holds 2^64 addresses)."""
-    address = client_ip(request) or ""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 4:
-        return str(parsed)
-    if parsed.ipv4_mapped:
-        return str(parsed.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+def feedback_rate():
+    """Sends from one address (settings: FEEDBACK_RATE_LIMIT per FEEDBACK_RATE_PERIOD)."""
+    return RateLimit(RATE_SALT, settings.FEEDBACK_RATE_LIMIT, settings.FEEDBACK_RATE_PERIOD)
 
 
 def rate_key(request):
-    address = rate_address(request)
-    return "feedback:sent:" + salted_hmac(RATE_SALT, address, algorithm="sha256").hexdigest()
-
-
-def within_rate_limit(request):
-    """Count this send against its address's allowance; False once that is used up. The count
-    and the end of its period are kept together, so every cache backend expires it on time."""
-    key = rate_key(request)
-    now = timezone.now().timestamp()
-    throttle = caches["throttle"]
-    count, ends = throttle.get(key) or (0, now + settings.FEEDBACK_RATE_PERIOD)
-    if count >= settings.FEEDBACK_RATE_LIMIT:
-        return False
-    throttle.set(key, (count + 1, ends), timeout=max(1, math.ceil(ends - now)))
-    return True
+    return feedback_rate().key(request)
 
 
 def refused(request, status, reason):
@@ -154,7 +125,7 @@ def send_feedback(request):
         return refused(request, 413, "too-large")
     if not from_this_site(request):
         return refused(request, 403, "elsewhere")
-    allowed = within_rate_limit(request)
+    allowed = feedback_rate().take(request)
     form = FeedbackForm(request.POST)
     page = form.public_page()
     if page is None:

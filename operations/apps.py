@@ -6,6 +6,6 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self):
-        from . import signals
+        from . import signals, signin_pause  # noqa: F401 - signin_pause connects its receiver
 
         signals.connect()

@@ -114,10 +114,14 @@ MIDDLEWARE = [
     "articles.redirects.RedirectFallback",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    # The same for an address paused after many failures (operations.signin_pause).
+    "operations.signin_pause.SigninPauseMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # First, so a locked-out sign-in is refused before the password is even checked.
+    # First, so a paused address's or a locked-out username's sign-in is refused before the
+    # password is even checked.
+    "operations.signin_pause.AddressPauseBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -327,6 +331,9 @@ PERMISSIONS_POLICY = {
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And any address after this many failures in AXES_COOLOFF_HOURS, whatever the usernames: each
+# costs a password hash (operations.signin_pause).
+SIGNIN_ADDRESS_LIMIT = env_int("SIGNIN_ADDRESS_LIMIT", 20)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 # The client's address: the connection's (REMOTE_ADDR) unless CLIENT_IP_HEADER names the header
