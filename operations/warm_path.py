@@ -12,7 +12,9 @@ which answers as it always does and so decides every unusual case:
 
 - methods other than GET and HEAD, the admin, media, static files, review links and the health
   checks;
-- anyone with a session cookie (signed-in users, drafts' previews);
+- anyone with a session cookie: Django looks the session up, answers a signed-in user (a
+  draft's preview) as always, and a made-up or expired session from the cache
+  (operations.page_cache);
 - a host the site refuses (Django answers 400), no Host header, a proxy's X-Forwarded-Host
   (USE_X_FORWARDED_HOST), plain HTTP to a site that redirects to HTTPS (SecurityMiddleware
   redirects);
@@ -184,7 +186,7 @@ class WarmPathApplication:
             return None
         values = front_settings()
         if values.session_cookie in environ.get("HTTP_COOKIE", ""):
-            return None  # perhaps signed in: page_cache.cacheable() reads the cookies themselves
+            return None  # perhaps signed in: page_cache.cacheable() looks the session up
         host = environ.get("HTTP_HOST")
         if not host or (values.use_x_forwarded_host and "HTTP_X_FORWARDED_HOST" in environ):
             return None
