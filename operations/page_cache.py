@@ -233,7 +233,13 @@ class PageCacheMiddleware:
             content, headers = cached[:2]
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
-        if storable(response) and is_reader_request(request):
+        # A page that used the request's CSP nonce (django-csp keeps it on the request once
+        # read) carries it in its body: a nonce is one response's, never everyone's.
+        if (
+            storable(response)
+            and is_reader_request(request)
+            and not getattr(request, "_csp_nonce", None)
+        ):
             patch_cache_control(response, public=True, max_age=self.max_age)
             patch_cache_control(response, s_maxage=self.max_age)
             if not response.has_header("ETag"):

@@ -34,10 +34,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import QueryDict
 from django.http.request import split_domain_port, validate_host
-from django.utils.cache import _if_none_match_passes, parse_etags
 
 from . import page_cache
 from .health import HealthCheckMiddleware
+from .warm_answers import answer_for, answer_kind, replayable
 
 # Pages this process answered lately, by page-cache key, so that a hit costs neither the cache's
 # key checks nor unpickling: keys carry the generation, so an entry never goes stale, and the
@@ -108,30 +108,6 @@ def request_path(environ, force_script_name):
     path_info = get_path_info(environ) or "/"
     path = "{}/{}".format(get_script_name(environ).rstrip("/"), path_info.replace("/", "", 1))
     return path, path_info
-
-
-def answer_kind(environ, secure):
-    """What ConditionalGetMiddleware would do with this request for a page with an ETag:
-    (secure, 200), (secure, 304, the ETags sent) when it depends on the page's ETag, or None
-    when Django must decide (preconditions other than If-None-Match)."""
-    if "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ:
-        return None
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    etags = parse_etags(if_none_match) if if_none_match else []
-    if not etags:
-        # If-Modified-Since counts only without a usable If-None-Match.
-        return None if "HTTP_IF_MODIFIED_SINCE" in environ else (secure, 200)
-    # ConditionalGetMiddleware leaves HEAD alone: 200 whatever the request's preconditions.
-    return (secure, 200) if environ["REQUEST_METHOD"] == "HEAD" else (secure, 304, etags)
-
-
-def answer_for(kind, headers):
-    """(secure, status) of the answer a stored page gets: 304 Not Modified when the request
-    sent the page's ETag (a weak comparison, as Django makes it), else 200."""
-    if kind[1] == 200:
-        return kind
-    etag = next((value for name, value in headers.items() if name.lower() == "etag"), None)
-    return (kind[0], 200) if _if_none_match_passes(etag, kind[2]) else (kind[0], 304)
 
 
 class WarmPathApplication:
@@ -226,7 +202,11 @@ class WarmPathApplication:
         key, entry, stored = served
         content, headers, answers = (*entry, {})[:3]
         kind = answer_for(kind, headers)
-        if finished and int(finished[0].split(" ", 1)[0]) == kind[1]:
+        if (
+            finished
+            and int(finished[0].split(" ", 1)[0]) == kind[1]
+            and replayable(finished[1], headers)
+        ):
             answers = {**answers, kind: (finished[0], tuple(finished[1]))}
         elif not stored:
             return response
