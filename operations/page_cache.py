@@ -94,10 +94,25 @@ def new_generation():
     return state
 
 
+@functools.cache
+def generation_reader():
+    """The fastest read of the generation the default cache has: FileCache.get_held (one
+    os.stat() while the generation is unchanged), else get(). Found once, not per request (the
+    `cache` proxy looks the backend up for the thread each time): both are thread-safe."""
+    backend = caches["default"]
+    return getattr(backend, "get_held", backend.get)
+
+
+@receiver(setting_changed)
+def forget_cache(setting, **kwargs):
+    if setting == "CACHES":
+        generation_reader.cache_clear()
+
+
 def running_generation():
     """The current generation if there is one and it hasn't ended, else None: a read that never
     starts a generation (that needs the database) for operations.warm_path."""
-    state = cache.get(GENERATION_KEY)
+    state = generation_reader()(GENERATION_KEY)
     if state is None or (state[1] is not None and state[1] <= timezone.now()):
         return None
     LastSeen.state = state
@@ -105,7 +120,7 @@ def running_generation():
 
 
 def current_generation():
-    state = cache.get(GENERATION_KEY)
+    state = generation_reader()(GENERATION_KEY)
     if state is None or (state[1] is not None and state[1] <= timezone.now()):
         try:
             state = new_generation()

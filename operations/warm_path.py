@@ -39,9 +39,10 @@ from . import page_cache
 from .health import HealthCheckMiddleware
 from .warm_answers import answer_for, answer_kind, replayable
 
-# Pages this process answered lately, by page-cache key, so that a hit costs neither the cache's
-# key checks nor unpickling: keys carry the generation, so an entry never goes stale, and the
-# lot is dropped when the generation changes. Bounded, as the page cache is (5-50 KB a page).
+# Pages this process answered lately, by address, all of one generation (self.recent), so
+# that a hit costs neither the key's hash, the cache's key checks nor unpickling: the lot is
+# dropped when the generation changes, so an entry never goes stale. Bounded, as the page cache
+# is (5-50 KB a page).
 RECENT_LIMIT = 100
 
 
@@ -115,8 +116,9 @@ class WarmPathApplication:
 
     def __init__(self, application):
         self.application = application
-        self.recent = {}
-        self.recent_generation = None
+        # (generation, {address: entry}), replaced whole: a thread that read one generation
+        # never finds or leaves another's pages in it.
+        self.recent = (None, {})
 
     def __call__(self, environ, start_response):
         asked = self.reader_request(environ)
@@ -126,7 +128,7 @@ class WarmPathApplication:
         # No running generation: Django starts one (that reads the database) and answers.
         generation = page_cache.running_generation()
         if generation is not None:
-            entry = self.entry(page_cache.page_key(generation, address), generation)
+            entry = self.entry(address, generation)
             if entry is not None:
                 content, headers, answers = entry
                 answer = answers.get(answer_for(kind, headers))
@@ -134,26 +136,31 @@ class WarmPathApplication:
                     status, final_headers = answer
                     start_response(status, list(final_headers))
                     return [content if status.startswith("200") else b""]
-        return self.through_django(environ, start_response, kind)
+        return self.through_django(environ, start_response, kind, address)
 
-    def entry(self, key, generation):
-        """The page stored under key, if it holds answers (an entry from before this front
-        doesn't)."""
-        if generation != self.recent_generation:
-            self.recent = {}
-            self.recent_generation = generation
-        entry = self.recent.get(key)
-        if entry is None:
-            entry = caches["pages"].get(key)
-            if entry is None or len(entry) < 3:
-                return None
-            self.remember(key, entry)
+    def entry(self, address, generation):
+        """The page stored for address in this generation, if it holds answers (an entry from
+        before this front doesn't)."""
+        remembered, recent = self.recent
+        if generation != remembered:
+            self.recent = (generation, {})
+        elif (entry := recent.get(address)) is not None:
+            return entry
+        key = page_cache.page_key(generation, address)
+        entry = caches["pages"].get(key)
+        if entry is None or len(entry) < 3:
+            return None
+        self.remember(address, key, entry)
         return entry
 
-    def remember(self, key, entry):
-        if len(self.recent) >= RECENT_LIMIT:
-            self.recent = {}
-        self.recent[key] = entry
+    def remember(self, address, key, entry):
+        generation, recent = self.recent
+        if key != page_cache.page_key(generation, address):
+            return  # stored under a generation other than the one remembered
+        if len(recent) >= RECENT_LIMIT:
+            recent = {}
+            self.recent = (generation, recent)
+        recent[address] = entry
 
     def reader_request(self, environ):
         """The page-cache address and the kind of answer for a request this front may answer
@@ -185,7 +192,7 @@ class WarmPathApplication:
         except Exception:  # too many fields, say: Django answers as it would
             return None
 
-    def through_django(self, environ, start_response, kind):
+    def through_django(self, environ, start_response, kind, address):
         """Django answers; a page it answered from the cache or stored in it is kept with the
         finished response's status and headers, the answer to the next request of its kind."""
         finished = []
@@ -212,5 +219,5 @@ class WarmPathApplication:
             return response
         entry = (content, headers, answers)
         caches["pages"].set(key, entry, front_settings().timeout)
-        self.remember(key, entry)
+        self.remember(address, key, entry)
         return response
