@@ -11,11 +11,12 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.test import Client
 from django.test.signals import template_rendered
 from django.utils import timezone
 
-from operations.page_cache import current_generation, page_key
+from operations.page_cache import cacheable, current_generation, page_key
 from operations.warm_path import WarmPathApplication
 from tests.support.factories import client_for
 from tests.support.wsgi_requests import CountingApplication, answer, connections_kept
@@ -139,3 +140,14 @@ def test_a_made_up_session_gets_the_readers_answer_through_the_warm_path(article
         assert behind.calls == 3
         assert answer(front, url) == reader
         assert behind.calls == 3
+
+
+def test_a_session_that_cant_be_read_counts_as_signed_in(rf, monkeypatch):
+    # Django then answers as for a signed-in user: nothing from the cache, nothing stored.
+    def unreachable(self):
+        raise DatabaseError("example: the database is down")
+
+    monkeypatch.setattr(SessionStore, "load", unreachable)
+    request = rf.get("/glossary/", HTTP_COOKIE=f"sessionid={MADE_UP}")
+    assert not cacheable(request)
+    assert cacheable(rf.get("/glossary/"))  # no cookie, nothing to look up
