@@ -21,7 +21,8 @@ which answers as it always does and so decides every unusual case:
 - preconditions other than If-None-Match (If-Match, If-Unmodified-Since, If-Modified-Since
   alone): Django decides 412 or 304;
 - no running generation (starting one reads the database), no entry, or no finished response
-  of this kind seen yet for the entry: Django answers, and the answer is stored for next time.
+  of this kind seen yet for the entry: Django answers, and the answer is stored for next time,
+  unless it carries anything of that one request's (operations.warm_answers.replayable).
 """
 
 import functools
