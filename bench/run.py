@@ -45,6 +45,11 @@ PAGES = {
     "search": "/search/?q=treatment",
     "feed": "/feed/atom/",
 }
+# Rows asked with a cookie: a made-up session cookie (well-formed, so the site looks it up) gets
+# an anonymous reader's page all the same, and must not cost a full page (anyone can send one).
+COOKIE_PAGES = {
+    "article, made-up session": ("article", "sessionid=example0made0up0session0key00000"),
+}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -137,6 +142,19 @@ def queries_per_request(env):
         "    with CaptureQueriesContext(connection) as cold: client.get(url, secure=True)\n"
         "    with CaptureQueriesContext(connection) as warm: client.get(url, secure=True)\n"
         "    result[name] = [len(cold), len(warm)]\n"
+        # Counted as they run (execute_wrapper): CaptureQueriesContext counted 0 for this miss.
+        "def queries(url, cookie):\n"
+        "    sent = []\n"
+        "    def count(execute, sql, *args): sent.append(sql); return execute(sql, *args)\n"
+        "    client.cookies.load(cookie)\n"
+        "    with connection.execute_wrapper(count): client.get(url, secure=True)\n"
+        "    client.cookies.clear()\n"
+        "    return len(sent)\n"
+        f"for name, (page, cookie) in {COOKIE_PAGES!r}.items():\n"
+        "    new_generation()\n"
+        "    cold = queries(pages[page], cookie)\n"
+        "    client.get(pages[page], secure=True)  # a reader fills the cache\n"
+        "    result[name] = [cold, queries(pages[page], cookie)]\n"
         "print(json.dumps(result))\n"
     )
     output = subprocess.run(
@@ -221,16 +239,19 @@ def bench_pages(env, workdir, rounds, seconds, connections, nginx=False):
             TRIVIAL_PORT,
         )
         try:
-            results = {name: [] for name in PAGES}
+            rows = {name: (url, ()) for name, url in PAGES.items()}
+            for name, (page, cookie) in COOKIE_PAGES.items():
+                rows[name] = (PAGES[page], (f"Cookie: {cookie}",))
+            results = {name: [] for name in rows}
             results["trivial"] = []
             for _ in range(rounds):
-                for name, url in PAGES.items():
-                    for target, server, port, path in (
-                        (name, site, SITE_PORT, url),
-                        ("trivial", trivial, TRIVIAL_PORT, "/"),
+                for name, (url, headers) in rows.items():
+                    for target, server, port, path, sent in (
+                        (name, site, SITE_PORT, url, headers),
+                        ("trivial", trivial, TRIVIAL_PORT, "/", ()),
                     ):
                         before = cpu_seconds(server)
-                        run = wrk(f"http://127.0.0.1:{port}{path}", seconds, connections)
+                        run = wrk(f"http://127.0.0.1:{port}{path}", seconds, connections, sent)
                         run["cpu_ms"] = (
                             1000 * (cpu_seconds(server) - before) / max(run["requests"], 1)
                         )
@@ -278,7 +299,8 @@ def median(values):
 def summarize(results, bodies, queries):
     trivial = {key: median([run[key] for run in results["trivial"]]) for key in ("rps", "cpu_ms")}
     rows = []
-    for name in PAGES:
+    for name in [*PAGES, *COOKIE_PAGES]:
+        body = bodies[COOKIE_PAGES[name][0] if name in COOKIE_PAGES else name]
         runs = results[name]
         rps = median([run["rps"] for run in runs])
         cpu = median([run["cpu_ms"] for run in runs])
@@ -293,8 +315,8 @@ def summarize(results, bodies, queries):
                 "cpu_ratio": round(cpu / trivial["cpu_ms"], 2) if trivial["cpu_ms"] else None,
                 "sql_cold": queries[name][0],
                 "sql_warm": queries[name][1],
-                "bytes": len(bodies[name]),
-                "gzip_bytes": len(gzip.compress(bodies[name], 6)),
+                "bytes": len(body),
+                "gzip_bytes": len(gzip.compress(body, 6)),
                 "non_2xx": sum(run["non_2xx"] for run in runs),
             }
         )

@@ -2,7 +2,8 @@
 
 FailSafeRedisCache: a Redis that is down or unreachable costs readers speed (every page is built
 from the database), never a 500. FileCache: one machine's shared cache, read on every request
-(the page cache's generation) at about half what Django's own reads cost.
+(the page cache's generation) at about half what Django's own reads cost, or with one os.stat()
+while the value is unchanged (get_held).
 """
 
 import functools
@@ -10,6 +11,7 @@ import io
 import logging
 import os
 import pickle
+import threading
 import time
 import zlib
 
@@ -86,6 +88,9 @@ class FileCache(FileBasedCache):
     def __init__(self, dir, params):
         super().__init__(dir, params)
         self._files = {}
+        # get_held(): by file name, (the file's identity, its descriptor, expiry, value).
+        self._held = {}
+        self._holding = threading.Lock()
 
     def _key_to_file(self, key, version=None):
         fname = self._files.get((key, version))
@@ -95,6 +100,19 @@ class FileCache(FileBasedCache):
             fname = self._files[key, version] = super()._key_to_file(key, version)
         return fname
 
+    def _read(self, descriptor):
+        """(expiry, the rest of the file) of an open cache file, read whole."""
+        chunks = [os.read(descriptor, self.READ_SIZE)]
+        while len(chunks[-1]) == self.READ_SIZE:  # a short read of a file is its end
+            chunks.append(os.read(descriptor, self.READ_SIZE))
+        content = io.BytesIO(b"".join(chunks))
+        # As FileBasedCache._is_expired(): the expiry first, an empty file expired.
+        try:
+            expiry = pickle.load(content)  # noqa: S301 - our own cache files, as Django reads them
+        except EOFError:
+            expiry = 0
+        return expiry, content
+
     def get(self, key, default=None, version=None):
         fname = self._key_to_file(key, version)
         try:
@@ -102,18 +120,69 @@ class FileCache(FileBasedCache):
         except FileNotFoundError:
             return default
         try:
-            chunks = [os.read(descriptor, self.READ_SIZE)]
-            while len(chunks[-1]) == self.READ_SIZE:  # a short read of a file is its end
-                chunks.append(os.read(descriptor, self.READ_SIZE))
+            expiry, content = self._read(descriptor)
         finally:
             os.close(descriptor)
-        content = io.BytesIO(b"".join(chunks))
-        # As FileBasedCache._is_expired(): the expiry first, an empty file expired.
-        try:
-            expiry = pickle.load(content)  # noqa: S301 - our own cache files, as Django reads them
-        except EOFError:
-            expiry = 0
         if expiry is not None and expiry < time.time():
             self._delete(fname)
             return default
         return pickle.loads(zlib.decompress(content.read()))  # noqa: S301
+
+    def get_held(self, key, default=None, version=None):
+        """get() of a value read on every request, in one os.stat() while it is unchanged (the
+        page cache's generation). The value is the same object each time: never change it.
+
+        The file last read stays open, so its inode can't be given to another file: while the
+        key's name still leads to that inode (and its mtime and size are the same), no set()
+        has happened since, by any process (set() writes a new file and renames it over the
+        old one), and the value read then is the value. A write is seen on the next call."""
+        fname = self._key_to_file(key, version)
+        try:
+            found = identity(os.stat(fname))
+        except FileNotFoundError:
+            self._release(fname)
+            return default
+        held = self._held.get(fname)
+        if held is None or held[0] != found:
+            held = self._hold(fname)
+            if held is None:
+                return self.get(key, default, version)  # gone or expired, as get() answers
+        if held[2] is not None and held[2] < time.time():
+            self._release(fname)
+            return self.get(key, default, version)  # removes the expired file, as get() does
+        return held[3]
+
+    def _hold(self, fname):
+        with self._holding:  # threads share a backend here: one of them closes a descriptor
+            self._release(fname)
+            try:
+                descriptor = os.open(fname, os.O_RDONLY)
+            except FileNotFoundError:
+                return None
+            try:
+                expiry, content = self._read(descriptor)
+                if expiry is not None and expiry < time.time():
+                    os.close(descriptor)
+                    return None
+                value = pickle.loads(zlib.decompress(content.read()))  # noqa: S301
+                # The identity of the file read, which a rename may have replaced since the stat.
+                held = self._held[fname] = (
+                    identity(os.fstat(descriptor)),
+                    descriptor,
+                    expiry,
+                    value,
+                )
+            except BaseException:
+                os.close(descriptor)
+                raise
+            return held
+
+    def _release(self, fname):
+        held = self._held.pop(fname, None)
+        if held is not None:
+            os.close(held[1])
+
+
+def identity(status):
+    """What tells one cache file from another, or from itself rewritten in place (touch())."""
+    return (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)

@@ -8,8 +8,11 @@ and nothing stale is served.
 The generation also knows the next moment a scheduled page goes public, and ends by itself
 then, so scheduled publishing needs no job either.
 
-Signed-in users (anyone with a session cookie), the admin, and responses marked private (drafts)
-are never cached.
+Signed-in users, the admin, and responses marked private (drafts) are never cached. A session
+cookie alone doesn't make a signed-in user: anyone can send a made-up one, and a reader whose
+session has expired still sends theirs. Such a request is answered from the cache once its
+session is looked up and holds no user, but nothing answered to a request with a session cookie
+is ever stored (its page may have touched the session: "Vary: Cookie", the cookie's deletion).
 
 A page is stored with every header its view gave it, so a page from the cache is the page the
 view made; operations.warm_path answers most hits before Django, from the same entries.
@@ -18,9 +21,11 @@ view made; operations.warm_path answers most hits before Django, from the same e
 import functools
 import hashlib
 import uuid
+from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache, caches
 from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
@@ -89,10 +94,25 @@ def new_generation():
     return state
 
 
+@functools.cache
+def generation_reader():
+    """The fastest read of the generation the default cache has: FileCache.get_held (one
+    os.stat() while the generation is unchanged), else get(). Found once, not per request (the
+    `cache` proxy looks the backend up for the thread each time): both are thread-safe."""
+    backend = caches["default"]
+    return getattr(backend, "get_held", backend.get)
+
+
+@receiver(setting_changed)
+def forget_cache(setting, **kwargs):
+    if setting == "CACHES":
+        generation_reader.cache_clear()
+
+
 def running_generation():
     """The current generation if there is one and it hasn't ended, else None: a read that never
     starts a generation (that needs the database) for operations.warm_path."""
-    state = cache.get(GENERATION_KEY)
+    state = generation_reader()(GENERATION_KEY)
     if state is None or (state[1] is not None and state[1] <= timezone.now()):
         return None
     LastSeen.state = state
@@ -100,7 +120,7 @@ def running_generation():
 
 
 def current_generation():
-    state = cache.get(GENERATION_KEY)
+    state = generation_reader()(GENERATION_KEY)
     if state is None or (state[1] is not None and state[1] <= timezone.now()):
         try:
             state = new_generation()
@@ -123,11 +143,24 @@ def content_changed(**kwargs):
 
 
 def cacheable(request):
+    """Whether the page cache may answer the request: a readers' page, asked by no one signed in."""
     return (
         request.method in ("GET", "HEAD")
-        and is_reader_request(request)
         and not request.path.startswith(SKIPPED_PATHS)
+        and (is_reader_request(request) or not holds_user(request))
     )
+
+
+def holds_user(request):
+    """Whether the request's session cookie names a session someone signed in to (the session
+    itself, looked up as SessionMiddleware will). A session that can't be read counts as one:
+    Django then answers as for a signed-in user, and nothing is served from or stored in the
+    cache."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    try:
+        return SESSION_KEY in store(request.COOKIES[settings.SESSION_COOKIE_NAME])
+    except DatabaseError:
+        return True
 
 
 def page_key(generation, address):
@@ -215,7 +248,13 @@ class PageCacheMiddleware:
             content, headers = cached[:2]
             return HttpResponse(content, headers=headers)
         response = self.get_response(request)
-        if storable(response):
+        # A page that used the request's CSP nonce (django-csp keeps it on the request once
+        # read) carries it in its body: a nonce is one response's, never everyone's.
+        if (
+            storable(response)
+            and is_reader_request(request)
+            and not getattr(request, "_csp_nonce", None)
+        ):
             patch_cache_control(response, public=True, max_age=self.max_age)
             patch_cache_control(response, s_maxage=self.max_age)
             if not response.has_header("ETag"):

@@ -12,14 +12,17 @@ which answers as it always does and so decides every unusual case:
 
 - methods other than GET and HEAD, the admin, media, static files, review links and the health
   checks;
-- anyone with a session cookie (signed-in users, drafts' previews);
+- anyone with a session cookie: Django looks the session up, answers a signed-in user (a
+  draft's preview) as always, and a made-up or expired session from the cache
+  (operations.page_cache);
 - a host the site refuses (Django answers 400), no Host header, a proxy's X-Forwarded-Host
   (USE_X_FORWARDED_HOST), plain HTTP to a site that redirects to HTTPS (SecurityMiddleware
   redirects);
 - preconditions other than If-None-Match (If-Match, If-Unmodified-Since, If-Modified-Since
   alone): Django decides 412 or 304;
 - no running generation (starting one reads the database), no entry, or no finished response
-  of this kind seen yet for the entry: Django answers, and the answer is stored for next time.
+  of this kind seen yet for the entry: Django answers, and the answer is stored for next time,
+  unless it carries anything of that one request's (operations.warm_answers.replayable).
 """
 
 import functools
@@ -32,14 +35,15 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import QueryDict
 from django.http.request import split_domain_port, validate_host
-from django.utils.cache import _if_none_match_passes, parse_etags
 
 from . import page_cache
 from .health import HealthCheckMiddleware
+from .warm_answers import answer_for, answer_kind, replayable
 
-# Pages this process answered lately, by page-cache key, so that a hit costs neither the cache's
-# key checks nor unpickling: keys carry the generation, so an entry never goes stale, and the
-# lot is dropped when the generation changes. Bounded, as the page cache is (5-50 KB a page).
+# Pages this process answered lately, by address, all of one generation (self.recent), so
+# that a hit costs neither the key's hash, the cache's key checks nor unpickling: the lot is
+# dropped when the generation changes, so an entry never goes stale. Bounded, as the page cache
+# is (5-50 KB a page).
 RECENT_LIMIT = 100
 
 
@@ -108,37 +112,14 @@ def request_path(environ, force_script_name):
     return path, path_info
 
 
-def answer_kind(environ, secure):
-    """What ConditionalGetMiddleware would do with this request for a page with an ETag:
-    (secure, 200), (secure, 304, the ETags sent) when it depends on the page's ETag, or None
-    when Django must decide (preconditions other than If-None-Match)."""
-    if "HTTP_IF_MATCH" in environ or "HTTP_IF_UNMODIFIED_SINCE" in environ:
-        return None
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    etags = parse_etags(if_none_match) if if_none_match else []
-    if not etags:
-        # If-Modified-Since counts only without a usable If-None-Match.
-        return None if "HTTP_IF_MODIFIED_SINCE" in environ else (secure, 200)
-    # ConditionalGetMiddleware leaves HEAD alone: 200 whatever the request's preconditions.
-    return (secure, 200) if environ["REQUEST_METHOD"] == "HEAD" else (secure, 304, etags)
-
-
-def answer_for(kind, headers):
-    """(secure, status) of the answer a stored page gets: 304 Not Modified when the request
-    sent the page's ETag (a weak comparison, as Django makes it), else 200."""
-    if kind[1] == 200:
-        return kind
-    etag = next((value for name, value in headers.items() if name.lower() == "etag"), None)
-    return (kind[0], 200) if _if_none_match_passes(etag, kind[2]) else (kind[0], 304)
-
-
 class WarmPathApplication:
     """A WSGI application: cache hits answered here, everything else by `application`."""
 
     def __init__(self, application):
         self.application = application
-        self.recent = {}
-        self.recent_generation = None
+        # (generation, {address: entry}), replaced whole: a thread that read one generation
+        # never finds or leaves another's pages in it.
+        self.recent = (None, {})
 
     def __call__(self, environ, start_response):
         asked = self.reader_request(environ)
@@ -148,7 +129,7 @@ class WarmPathApplication:
         # No running generation: Django starts one (that reads the database) and answers.
         generation = page_cache.running_generation()
         if generation is not None:
-            entry = self.entry(page_cache.page_key(generation, address), generation)
+            entry = self.entry(address, generation)
             if entry is not None:
                 content, headers, answers = entry
                 answer = answers.get(answer_for(kind, headers))
@@ -156,26 +137,31 @@ class WarmPathApplication:
                     status, final_headers = answer
                     start_response(status, list(final_headers))
                     return [content if status.startswith("200") else b""]
-        return self.through_django(environ, start_response, kind)
+        return self.through_django(environ, start_response, kind, address)
 
-    def entry(self, key, generation):
-        """The page stored under key, if it holds answers (an entry from before this front
-        doesn't)."""
-        if generation != self.recent_generation:
-            self.recent = {}
-            self.recent_generation = generation
-        entry = self.recent.get(key)
-        if entry is None:
-            entry = caches["pages"].get(key)
-            if entry is None or len(entry) < 3:
-                return None
-            self.remember(key, entry)
+    def entry(self, address, generation):
+        """The page stored for address in this generation, if it holds answers (an entry from
+        before this front doesn't)."""
+        remembered, recent = self.recent
+        if generation != remembered:
+            self.recent = (generation, {})
+        elif (entry := recent.get(address)) is not None:
+            return entry
+        key = page_cache.page_key(generation, address)
+        entry = caches["pages"].get(key)
+        if entry is None or len(entry) < 3:
+            return None
+        self.remember(address, key, entry)
         return entry
 
-    def remember(self, key, entry):
-        if len(self.recent) >= RECENT_LIMIT:
-            self.recent = {}
-        self.recent[key] = entry
+    def remember(self, address, key, entry):
+        generation, recent = self.recent
+        if key != page_cache.page_key(generation, address):
+            return  # stored under a generation other than the one remembered
+        if len(recent) >= RECENT_LIMIT:
+            recent = {}
+            self.recent = (generation, recent)
+        recent[address] = entry
 
     def reader_request(self, environ):
         """The page-cache address and the kind of answer for a request this front may answer
@@ -184,7 +170,7 @@ class WarmPathApplication:
             return None
         values = front_settings()
         if values.session_cookie in environ.get("HTTP_COOKIE", ""):
-            return None  # perhaps signed in: page_cache.cacheable() reads the cookies themselves
+            return None  # perhaps signed in: page_cache.cacheable() looks the session up
         host = environ.get("HTTP_HOST")
         if not host or (values.use_x_forwarded_host and "HTTP_X_FORWARDED_HOST" in environ):
             return None
@@ -207,7 +193,7 @@ class WarmPathApplication:
         except Exception:  # too many fields, say: Django answers as it would
             return None
 
-    def through_django(self, environ, start_response, kind):
+    def through_django(self, environ, start_response, kind, address):
         """Django answers; a page it answered from the cache or stored in it is kept with the
         finished response's status and headers, the answer to the next request of its kind."""
         finished = []
@@ -224,11 +210,15 @@ class WarmPathApplication:
         key, entry, stored = served
         content, headers, answers = (*entry, {})[:3]
         kind = answer_for(kind, headers)
-        if finished and int(finished[0].split(" ", 1)[0]) == kind[1]:
+        if (
+            finished
+            and int(finished[0].split(" ", 1)[0]) == kind[1]
+            and replayable(finished[1], headers)
+        ):
             answers = {**answers, kind: (finished[0], tuple(finished[1]))}
         elif not stored:
             return response
         entry = (content, headers, answers)
         caches["pages"].set(key, entry, front_settings().timeout)
-        self.remember(key, entry)
+        self.remember(address, key, entry)
         return response

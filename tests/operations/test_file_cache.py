@@ -81,3 +81,42 @@ def test_a_new_value_is_read_at_once(caches):
         assert fast.get("generation") == (f"generation-{n}", None)
     django.delete("generation")
     assert fast.get("generation") is None
+
+
+def test_a_held_value_is_read_again_after_every_write(caches):
+    """get_held() keeps the value while its file is the one it read: every write by another
+    process (Django's own writer here), however quick the succession (many within one tick of
+    the file system's clock: the same mtime, the same size), is seen on the next read."""
+    fast, django = caches
+    assert fast.get_held("generation") is None
+    for n in range(200):
+        django.set("generation", (f"{n % 2:032x}", None))
+        assert fast.get_held("generation") == (f"{n % 2:032x}", None)
+    django.delete("generation")
+    assert fast.get_held("generation", "gone") == "gone"
+    django.set("generation", ("example", None))
+    assert fast.get_held("generation") == ("example", None)
+    django.clear()
+    assert fast.get_held("generation") is None
+
+
+def test_a_held_value_unchanged_costs_no_read(caches, monkeypatch):
+    fast, django = caches
+    django.set("generation", ("example", None))
+    assert fast.get_held("generation") == ("example", None)
+    monkeypatch.setattr(os, "open", lambda *args, **kwargs: pytest.fail("read again"))
+    assert fast.get_held("generation") == ("example", None)
+
+
+def test_a_held_value_expires_as_for_django(caches, tmp_path):
+    fast, django = caches
+    with time_machine.travel(time.time(), tick=False) as clock:
+        django.set("short", "example", timeout=10)
+        assert fast.get_held("short") == "example"
+        clock.shift(5)
+        django.touch("short", timeout=20)  # rewritten in place, a later expiry
+        clock.shift(10)
+        assert fast.get_held("short") == "example"
+        clock.shift(11)
+        assert fast.get_held("short", "expired") == "expired"
+        assert not list(tmp_path.glob("*.djcache"))  # removed, as Django's read removes it

@@ -3,26 +3,30 @@ cold and warm, GET, HEAD and conditional GET, the same status line, the same hea
 same order, the same bytes; and whatever it must not answer (a refused host, the HTTPS
 redirect, signed-in users, drafts, unusual preconditions) goes to Django untouched.
 
-Requests are made at the WSGI level, as gunicorn makes them: `full` is Django's own handler,
-`front` the warm path in front of a second Django handler that counts the requests reaching it.
+Requests are made at the WSGI level, as gunicorn makes them (tests/support/wsgi_requests.py):
+`full` is Django's own handler, `front` the warm path in front of a second Django handler that
+counts the requests reaching it.
 """
 
 from datetime import date
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from articles.models import EditorialPolicy, Person, Status
 from operations.warm_path import WarmPathApplication
 from tests.support.factories import client_for, make_article, make_staff
+from tests.support.wsgi_requests import (
+    HOST,
+    CountingApplication,
+    answer,
+    clear_page_caches,
+    connections_kept,
+)
 
 pytestmark = pytest.mark.django_db
 
-HOST = "testserver"
 READERS_PAGES = [
     "/",
     "/?page=1",
@@ -55,27 +59,10 @@ READERS_PAGES = [
 NOT_READERS_PAGES = {"articles:feedback", "articles:review"}
 
 
-class CountingApplication:
-    """Django's handler, counting the requests that reach it."""
-
-    def __init__(self):
-        self.handler = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
-
-
 @pytest.fixture(autouse=True)
-def connections_kept():
-    # As Django's test client does: the test's transaction must survive each request's
-    # close_old_connections (a real server's requests each close what they opened).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+def kept_connections():
+    with connections_kept():
+        yield
 
 
 @pytest.fixture
@@ -105,35 +92,6 @@ def django_behind():
 @pytest.fixture
 def front(django_behind):
     return WarmPathApplication(django_behind)
-
-
-def environ(path, method="GET", host=HOST, **headers):
-    request = RequestFactory().generic(method, path, **headers)
-    values = dict(request.environ)
-    if host is not None:
-        values["HTTP_HOST"] = host
-    return values
-
-
-def answer(application, path, **kwargs):
-    """(status line, headers, body) as a WSGI server gets them, after closing the response as
-    a server does."""
-    started = []
-    result = application(environ(path, **kwargs), lambda *args: started.append(args[:2]))
-    try:
-        body = b"".join(result)
-    finally:
-        if hasattr(result, "close"):
-            result.close()
-    status, headers = started[0]
-    return status, list(headers), body
-
-
-def clear_page_caches():
-    from django.core.cache import caches
-
-    caches["default"].clear()  # the generation: a new one starts, as after an edit
-    caches["pages"].clear()
 
 
 def test_every_readers_route_is_covered():
