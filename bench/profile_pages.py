@@ -10,7 +10,9 @@ settings:
     python bench/profile_pages.py --only home --cprofile 25  # a page's top functions
 
 Medians of repeated requests: look for where a page's time goes, not for its p95 (that is
-bench/scale.py's).
+bench/scale.py's). The last two columns set the mean wall time of a request beside its CPU time
+(this process's and its PostgreSQL server process's, as bench/scale.py reads it): the difference
+is time spent waiting, for a core the machine's other work holds, or for I/O.
 """
 
 import argparse
@@ -91,7 +93,9 @@ def one_request(client, url):
 
 def profile(client, url, repeat):
     client.get(url)  # warm the process (templates, connections), not the page cache
+    cpu_before = time.process_time() + scale.database_cpu_seconds()
     runs = [one_request(client, url) for _ in range(repeat)]
+    cpu = (time.process_time() + scale.database_cpu_seconds() - cpu_before) * 1000 / repeat
     total = statistics.median(run[0] for run in runs)
     sql = statistics.median(run[1].sql_ms for run in runs)
     templates = statistics.median(run[1].template_ms - run[1].sql_in_templates_ms for run in runs)
@@ -101,6 +105,10 @@ def profile(client, url, repeat):
         "queries": len(runs[-1][1].statements),
         "templates": templates,
         "python": total - sql - templates,
+        # Per request, of this process and its database process: what the wall time holds
+        # besides waiting for a core (other work on the machine) or for I/O.
+        "cpu": cpu,
+        "mean": statistics.mean(run[0] for run in runs),
         "statements": runs[-1][1].statements,
     }
 
@@ -139,13 +147,16 @@ def main():
     pages += [(name, url, admin) for name, url in scale.admin_pages().items()]
     if args.only:
         pages = [page for page in pages if page[0] in args.only]
-    print("| page | total ms | SQL ms | queries | templates ms | other Python ms |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| page | total ms | SQL ms | queries | templates ms | other Python ms | mean ms | CPU ms |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for name, url, client in pages:
         row = profile(client, url, args.repeat)
         print(
             f"| {name} | {row['total']:.1f} | {row['sql']:.1f} | {row['queries']} | "
-            f"{row['templates']:.1f} | {row['python']:.1f} |",
+            f"{row['templates']:.1f} | {row['python']:.1f} | {row['mean']:.1f} | "
+            f"{row['cpu']:.1f} |",
             flush=True,
         )
         if args.queries:

@@ -3,6 +3,7 @@ benchmark's settings): query counts and timings of list pages, search, sitemap, 
 admin changelists and the clinical review queue (its first and a far page, and a filter), with
 the page cache bypassed so each request does its full work."""
 
+import argparse
 import json
 import os
 import statistics
@@ -212,7 +213,27 @@ def vacuum():
             cursor.execute("VACUUM ANALYZE")
 
 
+def only(names):
+    """Just these requests, measured as in the full run (without its VACUUM first: after a full
+    run, whose term publishing leaves dead rows, run one)."""
+    reader, admin = clients()
+    pages = {name: (url, reader, 20) for name, url in public_pages().items()}
+    pages.update({name: (url, admin, 10) for name, url in admin_pages().items()})
+    report = {}
+    for name in names:
+        url, client, repeat = pages[name]
+        report[name] = measure(client, url, repeat)
+        report[name].pop("times")
+    print(json.dumps(report))
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", action="append", help="a request's name (repeatable)")
+    args = parser.parse_args()
+    if args.only:
+        only(args.only)
+        return
     vacuum()
     reader, admin = clients()
     report = {name: measure(reader, url) for name, url in public_pages().items()}
