@@ -12,6 +12,7 @@ from django.views.generic import DetailView, TemplateView
 
 from .models import Article, EditorialPolicy, Person, Treatment
 from .models.reviewing import MAX_DAYS as REVIEW_LINK_MAX_DAYS
+from .pages import numbered_page
 
 CREDITED_PER_PAGE = 50
 
@@ -38,7 +39,7 @@ class PersonDetailView(DetailView):
         treatments = (
             Treatment.objects.published().pages().for_lists().filter(credited).order_by("name")
         )
-        page = Paginator(articles, CREDITED_PER_PAGE).get_page(self.request.GET.get("page"))
+        page = numbered_page(Paginator(articles, CREDITED_PER_PAGE), self.request.GET.get("page"))
         return super().get_context_data(page_obj=page, treatments=list(treatments), **kwargs)
 
 

@@ -4,8 +4,9 @@ editors' preview, so a preview is exactly the page readers get."""
 from dataclasses import replace
 from itertools import groupby
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import Http404
 
 from . import markdown, term_marks
 from .models import Article, ArticleTreatment, Figure, Treatment
@@ -106,6 +107,17 @@ def group_by_category(treatments):
 DISCUSSED_PER_PAGE = 50
 
 
+def numbered_page(paginator, number):
+    """The page of a list that `?page=` names, the first when none is given. A value that names
+    no page (not a whole number, or past the last) is a 404, as Django's ListView answers it:
+    answered as the first or the last page (Paginator.get_page), every made-up value was a page
+    of its own in the page cache, which anyone could fill as fast as they send requests."""
+    try:
+        return paginator.page(number or 1)
+    except InvalidPage as error:
+        raise Http404("This list has no such page.") from error
+
+
 def discussed_in(treatment, page_number=1):
     """A page of the published articles that list this treatment."""
     articles = (
@@ -115,7 +127,7 @@ def discussed_in(treatment, page_number=1):
         .select_related("series")
         .order_by("series__title", "number")
     )
-    return Paginator(articles, DISCUSSED_PER_PAGE).get_page(page_number)
+    return numbered_page(Paginator(articles, DISCUSSED_PER_PAGE), page_number)
 
 
 def saved_rows(page):

@@ -14,6 +14,7 @@ from .pages import (
     discussed_in,
     group_by_category,
     neighbour,
+    numbered_page,
     page_context,
     published_treatment_links,
     with_neighbours,
@@ -106,7 +107,9 @@ class SeriesDetailView(DetailView):
         articles = (
             Article.objects.published().for_lists().filter(series=self.object).order_by("number")
         )
-        page = Paginator(articles, self.articles_per_page).get_page(self.request.GET.get("page"))
+        page = numbered_page(
+            Paginator(articles, self.articles_per_page), self.request.GET.get("page")
+        )
         return super().get_context_data(page_obj=page, **kwargs)
 
 
@@ -220,7 +223,7 @@ class SearchView(TemplateView):
         if query:
             parsed = search.parse(query)
             paginator = Paginator(search.ranked_ids(parsed), self.paginate_by)
-            page = paginator.get_page(self.request.GET.get("page"))
+            page = numbered_page(paginator, self.request.GET.get("page"))
             page.results = search.load(list(page.object_list), parsed)
             if not paginator.count:
                 suggestion = search.suggestion(parsed)

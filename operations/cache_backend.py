@@ -17,9 +17,22 @@ import zlib
 
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+
+
+class CacheUnreachable(DatabaseError):
+    """A write that must reach the shared cache (a new page-cache generation) didn't, even
+    retried. A DatabaseError, so that whatever handles a failed write handles it too: the
+    change's transaction is rolled back, a scheduled go-live is tried on the next request."""
+
+
+# How long a write that must reach Redis is retried: past a failover or a blip of a second or
+# two, not long enough to hold a worker near gunicorn's timeout.
+SURELY_SECONDS = 3
+SURELY_PAUSE = 0.25
 
 
 def _fail_safe(name, fallback):
@@ -70,6 +83,22 @@ class FailSafeRedisCache(RedisCache):
     delete = _fail_safe("delete", lambda *args, **kwargs: False)
     delete_many = _fail_safe("delete_many", lambda *args, **kwargs: None)
     clear = _fail_safe("clear", lambda *args, **kwargs: None)
+
+    def set_surely(self, key, value, timeout):
+        """set(), retried for up to SURELY_SECONDS whatever the back-off says; CacheUnreachable
+        if it never got through. For what readers must not miss: skipped, a withdrawn page
+        would be served from the cache until its generation expired."""
+        deadline = time.monotonic() + SURELY_SECONDS
+        while True:
+            try:
+                RedisCache.set(self, key, value, timeout)
+            except RedisError as error:
+                if time.monotonic() + SURELY_PAUSE >= deadline:
+                    raise CacheUnreachable(f"Redis took no write for {SURELY_SECONDS} s") from error
+                time.sleep(SURELY_PAUSE)
+            else:
+                self.down_until = 0.0  # it answers again: no need to wait out the back-off
+                return
 
 
 class FileCache(FileBasedCache):

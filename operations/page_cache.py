@@ -20,24 +20,30 @@ view made; operations.warm_path answers most hits before Django, from the same e
 
 import functools
 import hashlib
+import logging
 import uuid
 from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.signals import setting_changed
 from django.db import DatabaseError, transaction
 from django.db.models import Min
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from articles import countries
 from articles.readers import is_reader_request
+
+from .cache_backend import CacheUnreachable
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 # A generation also ends after this many seconds, so an edit whose new generation never reached
@@ -57,6 +63,8 @@ PAGE_PARAMETERS = {
     "articles:search": ("page", "q"),
     "sitemap_section": ("p",),
 }
+# Page numbers, of lists and of a sitemap section.
+NUMBERED_PARAMETERS = frozenset({"page", "p"})
 ALL_PAGE_PARAMETERS = tuple(sorted({name for names in PAGE_PARAMETERS.values() for name in names}))
 # Where this middleware leaves the page it answered with or stored, as (key, entry, stored):
 # request.META is the WSGI environ, which operations.warm_path reads once Django has answered.
@@ -88,9 +96,16 @@ class LastSeen:
     state = None
 
 
-def new_generation():
+def new_generation(surely=False):
+    """Start a new generation. `surely`: retried, and CacheUnreachable if the shared cache
+    never took it (cache_backend.FailSafeRedisCache.set_surely); else a write a cache that is
+    down skips."""
     state = (uuid.uuid4().hex, next_scheduled_change())
-    cache.set(GENERATION_KEY, state, GENERATION_TTL)
+    backend = caches["default"]
+    if surely and hasattr(backend, "set_surely"):
+        backend.set_surely(GENERATION_KEY, state, GENERATION_TTL)
+    else:
+        backend.set(GENERATION_KEY, state, GENERATION_TTL)
     return state
 
 
@@ -138,8 +153,28 @@ def content_changed(**kwargs):
     (loaddata: seed, restore) are skipped; those commands start one generation when done."""
     if kwargs.get("raw"):
         return
-    new_generation()
-    transaction.on_commit(new_generation)
+    # Before the change commits, and surely: a change the shared cache can't be told of would
+    # leave readers the old pages (a withdrawn one included) until the old generation expired.
+    # CacheUnreachable rolls the change back; its page says nothing was saved.
+    new_generation(surely=True)
+    transaction.on_commit(generation_after_commit)
+
+
+def generation_after_commit():
+    try:
+        new_generation(surely=True)
+    except CacheUnreachable:
+        # The one before the commit got through: only a page cached in the moment between
+        # them can be stale, until GENERATION_TTL.
+        logger.error("The page cache's generation after a change was not written", exc_info=True)
+
+
+def change_not_saved(request):
+    """The answer to a change refused because the shared cache couldn't be told of it."""
+    response = render(request, "cache_unreachable.html", status=503)
+    response["Retry-After"] = "30"
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def cacheable(request):
@@ -177,13 +212,30 @@ def address_with_query(path, query):
     """The address of `path` with the parameters its page reads from `query` (a QueryDict)."""
     # In a fixed order of names, each with the one value pages read (`GET.get()`: the last one
     # sent), so `?q=a&q=b` is the page `?q=b` is, and never the cached `?q=a`.
-    parameters = [(name, query.get(name)) for name in parameters_read(path) if name in query]
+    parameters = [
+        (name, value)
+        for name in parameters_read(path)
+        if name in query and (value := page_number(name, query.get(name))) is not None
+    ]
     # The help page reads `country` as a known code, or says it lists nothing for an unknown
     # one: one entry per code, one for every unknown value, and none on other pages.
     asked = query.get("country", "").strip()
     if asked and path == help_path():
         parameters.append(("country", countries.normalise(asked) or "unknown"))
     return f"{path}?{urlencode(parameters)}" if parameters else path
+
+
+def page_number(name, value):
+    """A page number as the views read it (int(): `?page=01`, `?page=+1` are `?page=1`), and
+    None for the first page, which is the page without one: each page has one entry, whatever
+    way of writing its number is sent."""
+    if name in NUMBERED_PARAMETERS:
+        try:
+            number = int(value)
+        except (ValueError, TypeError):
+            return value  # not a number: the page answers 404, which is never stored
+        return None if number == 1 else str(number)
+    return value
 
 
 @receiver(setting_changed)
@@ -240,7 +292,7 @@ class PageCacheMiddleware:
         # to a host the site refuses (DisallowedHost becomes a 400 here too).
         request.get_host()
         if not cacheable(request):
-            return self.get_response(request)
+            return self.own_page(request, self.get_response(request))
         key = page_key(current_generation(), page_address(request))
         cached = caches["pages"].get(key)
         if cached is not None:
@@ -265,4 +317,23 @@ class PageCacheMiddleware:
             request.META[ENTRY_ENVIRON_KEY] = (key, entry, True)
             if FRONT_ENVIRON_KEY not in request.META:
                 caches["pages"].set(key, entry, self.timeout)
+            return response
+        return self.own_page(request, response)
+
+    @staticmethod
+    def own_page(request, response):
+        """A page made for a request with a session (someone signed in, perhaps): theirs alone,
+        never a shared cache's, nor a browser's to show another account. (The admin's pages say
+        so already; uploads and static files are everyone's.)"""
+        if (
+            not is_reader_request(request)
+            and not request.path.startswith(SKIPPED_PATHS)
+            and not response.has_header("Cache-Control")
+        ):
+            patch_cache_control(response, private=True)
         return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, CacheUnreachable):
+            return change_not_saved(request)
+        return None

@@ -119,6 +119,16 @@ def test_a_signed_in_user_never_gets_a_stored_page(client, article, editor, rend
     assert "public" not in response.get("Cache-Control", "")
 
 
+@pytest.mark.parametrize("path", ["article", "/", "/glossary/", "/search/?q=example"])
+def test_a_signed_in_users_page_is_theirs_alone(article, editor, path):
+    url = article.get_absolute_url() if path == "article" else path
+    response = client_for(editor).get(url)
+
+    assert response.status_code == 200
+    # Not a shared cache's, nor a browser's to show to the next account.
+    assert "private" in response["Cache-Control"]
+
+
 def test_a_signed_in_users_page_is_never_stored(article, editor):
     url = article.get_absolute_url()
     assert client_for(editor).get(url).status_code == 200

@@ -1,0 +1,99 @@
+"""A page withdrawn while the cluster's Redis stalls for a moment (a failover, a slow fork, a
+network blip: here `CLIENT PAUSE 2000 WRITE`) must still be gone for readers once Redis answers
+again, on both instances and through nginx (README, "Cluster": "a withdrawn page goes away at
+once"). Found through `make cluster`: the publisher's instance could not write the new
+generation within its 0.5 s timeout, skipped it (and the one after commit) as a cache failure,
+and both instances went on serving the withdrawn page from Redis, 200 to every reader, until the
+old generation's 5-minute TTL ran out. Slow and PostgreSQL only, as test_cluster.py."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+import requests
+
+from deploy.services import Cluster, Ports
+from tests.support.cluster import Browser, direct, token, until
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+TOOLS = ("nginx", "redis-server", "openssl")
+TREATMENT = "ketamine"  # a seeded treatment, published
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.xdist_group("cluster"),
+    pytest.mark.skipif(
+        not DATABASE_URL.startswith("postgres"), reason="the cluster runs on PostgreSQL"
+    ),
+    pytest.mark.skipif(
+        not all(shutil.which(tool) for tool in TOOLS), reason=f"needs {', '.join(TOOLS)}"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    # As test_cluster.py's: a folder nginx's unprivileged workers can read, free ports.
+    run_dir = Path(tempfile.mkdtemp(prefix="trdsite-cluster-"))
+    running = Cluster(run_dir, Ports.free(), database_server=DATABASE_URL.rsplit("/", 1)[0])
+    try:
+        running.start()
+    except BaseException:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    try:
+        yield running
+    finally:
+        running.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+
+def status_in_database(cluster, slug):
+    with psycopg.connect(cluster.database_url) as connection:
+        return connection.execute(
+            "SELECT id, status FROM articles_treatment WHERE slug = %s AND live_page_id IS NULL",
+            [slug],
+        ).fetchone()
+
+
+def answers(cluster, path):
+    """What readers get: straight from each instance, and through nginx."""
+    through_nginx = requests.get(
+        cluster.origin + path, verify=str(cluster.certificate), allow_redirects=False, timeout=10
+    )
+    return [direct(cluster, n, path).status_code for n in range(cluster.instances)] + [
+        through_nginx.status_code
+    ]
+
+
+def test_a_page_withdrawn_while_redis_stalls_is_gone_once_redis_answers(cluster):
+    path = f"/treatments/{TREATMENT}/"
+    password = cluster.add_account("cluster-publisher", "Publishers")
+    for _ in range(2):  # read, and so stored in the page cache, on both instances
+        assert answers(cluster, path) == [200] * (cluster.instances + 1)
+    treatment_id, _ = status_in_database(cluster, TREATMENT)
+    publisher = Browser(cluster, "cluster-publisher", password)
+    form = publisher.get(f"/admin/articles/treatment/{treatment_id}/change/")
+
+    # Redis takes no write for 2 s: longer than the instances' 0.5 s socket timeout.
+    redis.Redis.from_url(cluster.env["REDIS_URL"]).execute_command(
+        "CLIENT", "PAUSE", "2000", "WRITE"
+    )
+    publisher.post(
+        f"/admin/articles/treatment/{treatment_id}/unpublish/",
+        {"csrfmiddlewaretoken": token(form)},
+    )
+
+    # Withdrawn, or refused while the cache could not be told: readers get what the database
+    # says, once Redis answers again (2 s) and the instances ask it again (their 5 s back-off),
+    # not minutes later.
+    _, status = status_in_database(cluster, TREATMENT)
+    expected = 200 if status == "published" else 404
+    assert until(lambda: answers(cluster, path) == [expected] * (cluster.instances + 1), 20), (
+        status,
+        answers(cluster, path),
+    )
