@@ -2,6 +2,7 @@
 
     make cluster                              # starts everything, prints the URLs; Ctrl-C stops
     make cluster ARGS="--https-port 9443"     # every port can be changed: --help
+    make cluster ARGS="--empty"               # no content, no account: to restore a backup into
     make cluster-stop                         # from another terminal
 
 It starts, each process the leader of a session of its own, recorded in .cluster/pids/:
@@ -20,8 +21,10 @@ It starts, each process the leader of a session of its own, recorded in .cluster
 
 The database and the bucket start afresh each time: moto keeps objects in memory only. The
 instances' settings are written to .cluster/env (owner only), so manage.py and `make backup`
-can be run against the cluster: `set -a; . .cluster/env; set +a`. Stopping removes them with
-the other secrets (deploy/services.py, FORGOTTEN); the logs stay in .cluster/logs/.
+can be run against the cluster: `set -a; . .cluster/env; set +a`; the editor's and the
+publisher's passwords are in .cluster/accounts (owner only), never printed, as the output of a
+run in the background ends up in logs. Stopping removes them with the other secrets
+(deploy/run_folder.py, FORGOTTEN); the logs stay in .cluster/logs/ (owner only).
 """
 
 import argparse
@@ -33,25 +36,44 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from deploy/
 
+from deploy import run_folder  # noqa: E402
 from deploy.processes import ClusterError, Processes, start_time  # noqa: E402
-from deploy.services import RUN_DIR, Cluster, Ports, forget  # noqa: E402
+from deploy.services import RUN_DIR, Cluster, Ports  # noqa: E402
 
 
 def stop_recorded(run_dir):
     """`make cluster-stop`: ask the `make cluster` process to stop everything, then stop
-    whatever it left (if it was killed) by the pid files."""
+    whatever it left (if it was killed) by the pid files, remove its secrets and drop its
+    database (content, accounts, password hashes), as its own stop would have."""
     processes = Processes(Path(run_dir) / "pids")
     running = processes.recorded()
-    if not running:
-        forget(run_dir)  # the secrets of a cluster that was killed
+    if running:
+        # Not a session of its own: `make` started it in the terminal's.
+        processes.stop("cluster", seconds=60, group=False)
+        for name in processes.recorded():
+            processes.stop(name)
+    run_folder.forget(run_dir)
+    try:
+        dropped = drop_left_database(run_dir)
+    except ClusterError as error:  # the processes are stopped all the same
+        print(f"The cluster's database was not dropped: {error}", file=sys.stderr)
+        dropped = None
+    if running:
+        print(f"Stopped: {', '.join(sorted(running))}.")
+    else:
         print("No cluster is running.")
-        return
-    # Not a session of its own: `make` started it in the terminal's.
-    processes.stop("cluster", seconds=60, group=False)
-    for name in processes.recorded():
-        processes.stop(name)
-    forget(run_dir)
-    print(f"Stopped: {', '.join(sorted(running))}.")
+    if dropped:
+        print(f"Dropped the database it left: {dropped}.")
+
+
+def drop_left_database(run_dir):
+    """The database a killed cluster left (its name recorded at start; else the folder's
+    default, on DATABASE_URL's server), dropped; its name, or None if there was none to drop."""
+    server, name = run_folder.recorded_database(run_dir) or (None, None)
+    cluster = Cluster(run_dir=run_dir, database=name, database_server=server)
+    found = cluster.exists()
+    cluster.drop_database(cluster.database)
+    return cluster.database if found else None
 
 
 def interrupted(signum, frame):
@@ -82,7 +104,7 @@ def run(args):
     try:
         # Refuses before starting anything (a cluster running already, a port in use); once
         # it has started something, stops that itself if it fails or is interrupted.
-        cluster.start()
+        cluster.start(empty=args.empty)
     except KeyboardInterrupt:
         print("\nStopped.")
         return
@@ -91,8 +113,19 @@ def run(args):
             f"{os.getpid()} {start_time(os.getpid())}\n"
         )
         print(cluster.urls())
-        print("Publisher: publisher /", cluster.add_account("publisher", "Publishers"))
-        print("Editor:    editor /", cluster.add_account("editor", "Editors"))
+        if args.empty:
+            print(
+                "No content and no account: restore a backup into it with\n"
+                f"  set -a; . {cluster.run_dir / 'env'}; set +a; make restore FILE=...tar.gz"
+            )
+        else:
+            accounts = cluster.run_dir / "accounts"
+            run_folder.write_private(
+                accounts,
+                f"publisher {cluster.add_account('publisher', 'Publishers')}\n"
+                f"editor {cluster.add_account('editor', 'Editors')}\n",
+            )
+            print(f"Accounts (user name and password): {accounts}")
         print("Ctrl-C (or make cluster-stop) stops everything.")
         while True:
             time.sleep(1)
@@ -128,6 +161,12 @@ def main():
         "--database", help="default: trdsite_cluster_ and a hash of --run-dir's path (its own)"
     )
     start.add_argument("--bucket", default="trdsite-cluster")
+    start.add_argument(
+        "--empty",
+        action="store_true",
+        help="a migrated database with no content and no account, and an empty bucket: "
+        "for make restore",
+    )
     args = parser.parse_args()
     try:
         if args.command == "stop":

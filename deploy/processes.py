@@ -53,7 +53,9 @@ class Processes:
 
     def spawn(self, name, command, env=None, log=None):
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(log or os.devnull, "ab") as output:
+        # The logs hold readers' searches and review links' tokens: the owner's only, as is
+        # every file the processes make (umask): nginx's logs and buffers, gunicorn's logs.
+        with open(log or os.devnull, "ab", opener=private) as output:
             process = subprocess.Popen(
                 command,
                 cwd=ROOT,
@@ -62,6 +64,7 @@ class Processes:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                umask=0o077,
             )
         self.children[name] = process
         (self.folder / f"{name}.pid").write_text(f"{process.pid} {start_time(process.pid)}\n")
@@ -106,6 +109,11 @@ class Processes:
                 return True
             time.sleep(0.1)
         return False
+
+
+def private(path, flags):
+    """open()'s opener for a file only its owner reads (if it makes the file)."""
+    return os.open(path, flags, 0o600)
 
 
 def start_time(pid):

@@ -3,7 +3,7 @@ test_cluster.py) and the benchmark (bench/cluster.py) drive too: a PostgreSQL da
 moto's S3 server and its bucket, gunicorn instances and nginx, on this machine."""
 
 import contextlib
-import hashlib
+import functools
 import json
 import os
 import re
@@ -17,38 +17,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-import psycopg
-from psycopg import sql
 
-from deploy.nginx_config import HOSTS, nginx_config, self_signed_certificate, upstream_servers
+from deploy import run_folder
+from deploy.database import DEFAULT_SERVER, ClusterDatabase, own_database
+from deploy.nginx_config import (
+    HOSTS,
+    nginx_config,
+    self_signed_certificate,
+    upload_limits,
+    upstream_servers,
+)
 from deploy.processes import ROOT, ClusterError, Processes, answers, wait_until
+from deploy.run_folder import forget
 from tests.support.servers import PYTHON, free_port, is_up, manage, site_env
 
 RUN_DIR = ROOT / ".cluster"
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
 STORE_REGION = "us-east-1"
-# What a cluster's folder holds that must not outlive it: secrets (the instances' settings with
-# SECRET_KEY and Redis's password, the TLS key) and what nginx buffered to disk (request bodies:
-# passwords, uploads; answers: signed-in pages), all made afresh at each start.
-FORGOTTEN = ("env", "redis.conf", "tls", "nginx/cache", "nginx/body", "nginx/proxy")
-FORGOTTEN += ("nginx/fastcgi", "nginx/uwsgi", "nginx/scgi")
-
-
-def own_database(run_dir, prefix="trdsite_cluster"):
-    """The database of the cluster run from `run_dir`, named for that folder: every checkout
-    (and test run) has its own, since a cluster drops its database at start and stop."""
-    folder = str(Path(run_dir).resolve())
-    return f"{prefix}_{hashlib.sha256(folder.encode()).hexdigest()[:10]}"
-
-
-def forget(run_dir):
-    """Remove what FORGOTTEN names from a cluster's folder (its logs stay)."""
-    for name in FORGOTTEN:
-        path = Path(run_dir) / name
-        if path.is_dir():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
+# The cluster's Redis holds caches only, every key with an expiry: pages (every distinct search
+# is one), the content's generation (evicted: a new one starts) and the rate limits' counts
+# (articles.rate_limits: evicted, an address gets its allowance again). Bounded, it evicts the
+# least recently used: a count in use is recently used; pages nobody reads go first (README,
+# "Running at scale": the counts in a Redis of their own where that is not enough).
+REDIS_MEMORY = "maxmemory 256mb\nmaxmemory-policy allkeys-lru\n"
 
 
 @dataclass
@@ -87,7 +77,7 @@ def public_read(bucket):
     }
 
 
-class Cluster:
+class Cluster(ClusterDatabase):
     """Everything `make cluster` runs; tests and bench/cluster.py drive it too."""
 
     def __init__(
@@ -180,7 +170,9 @@ class Cluster:
 
     # Starting and stopping
 
-    def start(self):
+    def start(self, empty=False):
+        """Everything, with the seed's content; `empty`: a migrated database with no content
+        and no account, and an empty bucket, for `make restore`."""
         if running := self.processes.recorded():
             raise ClusterError(
                 f"A cluster is already running from {self.run_dir} ({', '.join(running)}): "
@@ -197,20 +189,17 @@ class Cluster:
                 )
         # Nothing from an earlier run that was killed: no page nginx kept, no old secret.
         forget(self.run_dir)
-        self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.logs.mkdir(exist_ok=True)
+        run_folder.prepare(self.run_dir)
         try:
             self_signed_certificate(self.certificate.parent)
             self.start_redis()
             self.start_store()
             self.create_bucket()
             self.create_database()
-            for command in (
-                ["migrate", "--noinput", "-v0"],
-                ["collectstatic", "--noinput", "-v0"],
-                ["seed", "-v0"],
-            ):
-                self.manage(*command)
+            self.manage("migrate", "--noinput", "-v0")
+            self.manage("collectstatic", "--noinput", "-v0")
+            if not empty:
+                self.manage("seed", "-v0")
             for number in range(self.instances):
                 self.start_instance(number)
             self.start_nginx()
@@ -256,9 +245,10 @@ class Cluster:
         """Redis on loopback only, answering only with the cluster's password: given in a file
         of the owner's, as a command line is anyone's to read (ps)."""
         log = self.logs / "redis.log"
+        run_folder.write_private(
+            self.run_dir / "redis.conf", f"requirepass {self.redis_password}\n{REDIS_MEMORY}"
+        )
         config = self.run_dir / "redis.conf"
-        config.touch(mode=0o600)
-        config.write_text(f"requirepass {self.redis_password}\n")
         process = self.processes.spawn(
             "redis",
             ["redis-server", str(config), "--bind", "127.0.0.1", "--port", str(self.ports.redis)]
@@ -285,32 +275,6 @@ class Cluster:
         s3 = self.s3()
         s3.create_bucket(Bucket=self.bucket)
         s3.put_bucket_policy(Bucket=self.bucket, Policy=json.dumps(public_read(self.bucket)))
-
-    def server_connection(self):
-        try:
-            return psycopg.connect(f"{self.database_server}/postgres", autocommit=True)
-        except psycopg.OperationalError as error:
-            raise ClusterError(
-                f"PostgreSQL at {self.database_server} can't be reached ({error}); start it, "
-                "or name another server in DATABASE_URL."
-            ) from None
-
-    def create_database(self, name=None):
-        with self.server_connection() as server:
-            server.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name or self.database)
-                )
-            )
-            server.execute(
-                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name or self.database))
-            )
-
-    def drop_database(self, name):
-        with self.server_connection() as server:
-            server.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
     def instance_port(self, number):
         return self.ports.instances[number]
@@ -341,9 +305,10 @@ class Cluster:
     def start_nginx(self, instances=None):
         folder = self.run_dir / "nginx"
         folder.mkdir(exist_ok=True)
-        # nginx's workers drop root for an unprivileged user that must read the static files.
+        # nginx's workers drop root for an unprivileged user that must reach the static files
+        # (and its buffers' folders in nginx/), never list or read the rest.
         for path in (self.run_dir, folder):
-            path.chmod(0o755)
+            path.chmod(0o711)
         self.write_nginx_config(instances or self.instances)
         log = folder / "error.log"
         process = self.processes.spawn(
@@ -361,14 +326,20 @@ class Cluster:
             certificate_key=self.certificate.with_name("key.pem"),
             redirect_listen=f"127.0.0.1:{self.ports.http}",
             https_port=f":{self.ports.https}",
+            server_name=HOSTS[0],
             servers=upstream_servers(self.ports.instances[:instances]),
             static_root=self.env["STATIC_ROOT"],
             media_source=f"proxy_pass {self.store_url}/{self.bucket}/",
             pid=folder / "nginx.pid",
             error_log=folder / "error.log",
             temp=folder,
+            **self.upload_limits,
         )
         (folder / "nginx.conf").write_text(config)
+
+    @functools.cached_property
+    def upload_limits(self):
+        return upload_limits(self.env)
 
     def reload_nginx(self, instances):
         """nginx with `instances` of the instances; the old workers finish their requests while
@@ -381,10 +352,11 @@ class Cluster:
         """The settings the cluster gives its instances (those not already in this
         environment), for the shell: `set -a; . .cluster/env; set +a`. Owner only: it holds
         SECRET_KEY."""
-        path = self.run_dir / "env"
-        path.touch(mode=0o600)
         given = {name: value for name, value in self.env.items() if os.environ.get(name) != value}
-        path.write_text("".join(f"{name}={shlex.quote(value)}\n" for name, value in given.items()))
+        run_folder.write_private(
+            self.run_dir / "env",
+            "".join(f"{name}={shlex.quote(value)}\n" for name, value in given.items()),
+        )
 
     def add_account(self, username, group):
         """A staff account in `group` (Editors or Publishers) with a new random password,

@@ -4,18 +4,22 @@ and nginx with HTTPS in front. Real processes, so slow, and on PostgreSQL only: 
 once, in its PostgreSQL pass. One cluster serves the whole file, on ports free when it starts
 and with a database named for its own folder, so it never meets another run's or checkout's."""
 
+import io
 import mimetypes
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import redis
 import requests
+from PIL import Image
 
 from deploy.services import Cluster, Ports
 from tests.support.admin_forms import form_data
@@ -107,6 +111,14 @@ def test_plain_http_redirects_to_https_and_instances_answer_only_for_https(clust
     )
     assert response.status_code == 301
     assert response.headers["Location"] == f"{cluster.origin}{ARTICLE}?q=1"
+    # To the site's own name, whatever Host the request came with.
+    elsewhere = requests.get(
+        f"http://127.0.0.1:{cluster.ports.http}/x",
+        headers={"Host": "evil.example"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert elsewhere.headers["Location"] == f"{cluster.origin}/x"
     # Without the proxy's X-Forwarded-Proto, an instance redirects as production must.
     assert direct(cluster, 0, ARTICLE, **{"X-Forwarded-Proto": ""}).status_code == 301
     page = requests.get(cluster.origin + ARTICLE, verify=str(cluster.certificate), timeout=10)
@@ -325,3 +337,52 @@ def test_the_clusters_redis_answers_only_with_its_password(cluster):
         redis.Redis(port=cluster.ports.redis).ping()
     assert "@" in cluster.env["REDIS_URL"]
     assert redis.Redis.from_url(cluster.env["REDIS_URL"]).ping()
+
+
+def test_an_editors_image_over_nginxs_default_megabyte_gets_through(cluster, accounts):
+    # Noise does not compress: a PNG of ~2 MB, under the site's 5 MB.
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (820, 820), os.urandom(820 * 820 * 3)).save(buffer, "PNG")
+    assert 1024**2 < len(buffer.getvalue()) < 5 * 1024**2
+    editor = Browser(cluster, "cluster-editor", accounts["editor"])
+    assert editor.upload(buffer.getvalue()).startswith(f"{cluster.origin}/media/uploads/")
+
+
+def test_a_sign_in_flood_gets_429s_while_readers_get_their_pages(cluster):
+    page = reader(cluster, "/admin/login/")
+    form = {"csrfmiddlewaretoken": token(page), "username": "made-up-name", "password": "x"}
+
+    def sign_in(number):
+        return requests.post(
+            cluster.origin + "/admin/login/",
+            data={**form, "username": f"made-up-name-{number}"},
+            cookies=page.cookies,
+            headers={"Origin": cluster.origin, "Referer": cluster.origin + "/admin/login/"},
+            verify=str(cluster.certificate),
+            allow_redirects=False,
+            timeout=30,
+        ).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        flood = pool.map(sign_in, range(40))
+        readers = [reader(cluster, path).status_code for path in READERS_PAGES]
+        answers = list(flood)
+    assert answers.count(429) >= 40 - 11  # a burst of 10, then one every 6 s
+    assert readers == [200] * len(READERS_PAGES)
+    assert reader(cluster, "/admin/login/").status_code == 200  # a GET is never limited
+
+
+def test_a_missing_upload_is_a_plain_404_with_the_uploads_headers(cluster):
+    response = reader(cluster, "/media/uploads/never-uploaded.png")
+    assert response.status_code == 404
+    assert "<?xml" not in response.text
+    assert "never-uploaded" not in response.text
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_the_logs_are_the_owners_only(cluster):
+    logs = [cluster.logs, *cluster.logs.iterdir(), *(cluster.run_dir / "nginx").glob("*.log")]
+    assert len(logs) > 5
+    for path in logs:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path

@@ -9,31 +9,12 @@ import subprocess
 import pytest
 
 from deploy.nginx_config import self_signed_certificate
-from deploy.services import Cluster, Ports
+from tests.support.cluster import block, directives, filled_config
 
 
 @pytest.fixture
 def config(tmp_path):
-    cluster = Cluster(tmp_path, Ports.free())
-    (tmp_path / "nginx").mkdir()
-    cluster.write_nginx_config(2)
-    return (tmp_path / "nginx" / "nginx.conf").read_text()
-
-
-def block(config, opening):
-    """The text of the last block that starts with `opening` (`location /`: the HTTPS
-    server's, after the plain HTTP one's)."""
-    start = config.rindex(opening + " {") + len(opening) + 2
-    depth, end = 1, start
-    while depth:
-        depth += {"{": 1, "}": -1}.get(config[end], 0)
-        end += 1
-    return config[start : end - 1]
-
-
-def directives(text):
-    """Its directives, comments left out."""
-    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    return filled_config(tmp_path)
 
 
 def test_nginx_keeps_no_page(config):
@@ -68,3 +49,32 @@ def test_nginx_takes_the_file(tmp_path, config):
         timeout=30,
     )
     assert test.returncode == 0, test.stderr
+
+
+def test_plain_http_redirects_to_the_sites_own_name(config):
+    # Never to the Host the request came with: http://this-address/ with Host: evil.example
+    # would send readers to https://evil.example/.
+    redirect = directives(config.split("server {")[1])
+    assert "$host" not in redirect
+    assert re.search(r"return 301 https://localhost:\d+\$request_uri;", redirect)
+
+
+def test_sign_in_posts_are_limited_per_address_and_nothing_else(config):
+    text = directives(config)
+    # The key is the address for a POST to the sign-in form only; empty (not counted) otherwise.
+    assert re.search(r'"~\^POST /admin/\(login\|password_reset\)/" \$binary_remote_addr;', text)
+    assert re.search(r'default "";', text)
+    assert re.search(r"limit_req_zone \$signin_address zone=signin:1m rate=10r/m;", text)
+    assert "limit_req_status 429;" in text
+    https = text.split("server {")[2]
+    assert "limit_req zone=signin burst=10 nodelay;" in https
+
+
+def test_the_stores_errors_never_reach_readers(config):
+    media = directives(block(config, "location /media/"))
+    assert "proxy_intercept_errors on;" in media
+    assert re.search(r"error_page [\d ]*\b404\b[\d ]* = @no_upload;", media)
+    assert "add_header X-Content-Type-Options nosniff always;" in media
+    missing = directives(block(config, "location @no_upload"))
+    assert 'return 404 "Not found.\\n";' in missing
+    assert "add_header X-Content-Type-Options nosniff always;" in missing

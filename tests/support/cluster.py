@@ -12,6 +12,7 @@ from pathlib import Path
 import requests
 from PIL import Image
 
+from deploy.services import Cluster, Ports
 from tests.support.admin_forms import form_data
 
 
@@ -149,3 +150,27 @@ def until(check, seconds=20):
             return True
         time.sleep(0.25)
     return False
+
+
+def filled_config(run_dir):
+    """deploy/nginx.conf as `make cluster` fills it in, in `run_dir`, without starting nginx."""
+    cluster = Cluster(run_dir, Ports.free())
+    (run_dir / "nginx").mkdir()
+    cluster.write_nginx_config(2)
+    return (run_dir / "nginx" / "nginx.conf").read_text()
+
+
+def block(config, opening):
+    """The text of the last block that starts with `opening` (`location /`: the HTTPS
+    server's, after the plain HTTP one's)."""
+    start = config.rindex(opening + " {") + len(opening) + 2
+    depth, end = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(config[end], 0)
+        end += 1
+    return config[start : end - 1]
+
+
+def directives(text):
+    """Its directives, comments left out."""
+    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
