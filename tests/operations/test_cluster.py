@@ -11,17 +11,14 @@ import re
 import shutil
 import stat
 import subprocess
-import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import redis
 import requests
 from PIL import Image
 
-from deploy.services import Cluster, Ports
 from tests.support.admin_forms import form_data
 from tests.support.cluster import (
     Browser,
@@ -29,7 +26,6 @@ from tests.support.cluster import (
     failures,
     handled_by,
     png,
-    processes,
     requests_in,
     stored,
     token,
@@ -68,33 +64,6 @@ pytestmark = [
         not all(shutil.which(tool) for tool in TOOLS), reason=f"needs {', '.join(TOOLS)}"
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    # Not pytest's tmp_path: nginx's workers, an unprivileged user, must read the static files,
-    # and pytest's folders are its owner's only.
-    run_dir = Path(tempfile.mkdtemp(prefix="trdsite-cluster-"))
-    # The database's name comes from run_dir: another checkout's run of this file, at the same
-    # time, never drops this one's.
-    running = Cluster(run_dir, Ports.free(), database_server=DATABASE_URL.rsplit("/", 1)[0])
-    try:
-        running.start()  # which stops what it started if it fails
-    except BaseException:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        raise
-    try:
-        yield running
-    finally:
-        started = processes(running)
-        running.stop()
-        left = sorted(str(path.relative_to(run_dir)) for path in run_dir.rglob("*"))
-        shutil.rmtree(run_dir, ignore_errors=True)
-    # Stopping leaves nothing running: no master, worker or child of any of them.
-    assert started
-    assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
-    # ...and no secret (settings, TLS key, Redis password) nor any page nginx kept.
-    assert not {"env", "redis.conf", "tls", "tls/key.pem", "nginx/cache"} & set(left), left
 
 
 @pytest.fixture(scope="module")

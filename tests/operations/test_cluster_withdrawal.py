@@ -8,20 +8,18 @@ old generation's 5-minute TTL ran out. Slow and PostgreSQL only, as test_cluster
 
 import os
 import shutil
-import tempfile
-from pathlib import Path
 
 import psycopg
 import pytest
 import redis
 import requests
 
-from deploy.services import Cluster, Ports
 from tests.support.cluster import Browser, direct, token, until
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 TOOLS = ("nginx", "redis-server", "openssl")
-TREATMENT = "ketamine"  # a seeded treatment, published
+# A seeded treatment, published, that no other cluster test reads (they share one cluster).
+TREATMENT = "combination-therapy"
 
 pytestmark = [
     pytest.mark.slow,
@@ -33,23 +31,6 @@ pytestmark = [
         not all(shutil.which(tool) for tool in TOOLS), reason=f"needs {', '.join(TOOLS)}"
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    # As test_cluster.py's: a folder nginx's unprivileged workers can read, free ports.
-    run_dir = Path(tempfile.mkdtemp(prefix="trdsite-cluster-"))
-    running = Cluster(run_dir, Ports.free(), database_server=DATABASE_URL.rsplit("/", 1)[0])
-    try:
-        running.start()
-    except BaseException:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        raise
-    try:
-        yield running
-    finally:
-        running.stop()
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def status_in_database(cluster, slug):
@@ -72,11 +53,11 @@ def answers(cluster, path):
 
 def test_a_page_withdrawn_while_redis_stalls_is_gone_once_redis_answers(cluster):
     path = f"/treatments/{TREATMENT}/"
-    password = cluster.add_account("cluster-publisher", "Publishers")
+    password = cluster.add_account("cluster-withdrawal-publisher", "Publishers")
     for _ in range(2):  # read, and so stored in the page cache, on both instances
         assert answers(cluster, path) == [200] * (cluster.instances + 1)
     treatment_id, _ = status_in_database(cluster, TREATMENT)
-    publisher = Browser(cluster, "cluster-publisher", password)
+    publisher = Browser(cluster, "cluster-withdrawal-publisher", password)
     form = publisher.get(f"/admin/articles/treatment/{treatment_id}/change/")
 
     # Redis takes no write for 2 s: longer than the instances' 0.5 s socket timeout.
