@@ -7,7 +7,6 @@ is retried for a few seconds, and if it never gets through the change is rolled 
 page saying nothing was saved."""
 
 import threading
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -20,7 +19,7 @@ from django.utils import timezone
 from articles import drafts
 from articles.models import Article, Status
 from operations import cache_backend
-from tests.support.servers import TcpProxy
+from tests.support.servers import TcpProxy, redis_cache_through
 
 pytestmark = pytest.mark.slow
 
@@ -33,12 +32,7 @@ def redis_through_proxy(settings, monkeypatch):
     """The shared cache on Redis, as with REDIS_URL, through a link the test can cut."""
     proxy = TcpProxy(REDIS)
     proxy.restore()
-    shared = {
-        "BACKEND": "operations.cache_backend.FailSafeRedisCache",
-        "LOCATION": f"redis://127.0.0.1:{proxy.port}/15",
-        "KEY_PREFIX": f"trdsite-test-{uuid.uuid4().hex}",
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "RETRY_AFTER": 5},
-    }
+    shared = redis_cache_through(proxy, retry_after=5)
     settings.CACHES = {"default": shared, "pages": shared, "throttle": shared}
     monkeypatch.setattr(cache_backend, "SURELY_SECONDS", 1)
     try:

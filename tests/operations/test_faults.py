@@ -20,6 +20,7 @@ from tests.support.servers import (
     get,
     is_up,
     manage,
+    redis_cache_through,
     serve,
     site_env,
     stop,
@@ -120,12 +121,7 @@ def test_other_errors_are_still_500s(reader, seeded):
 def test_redis_down_serves_from_the_database(reader, seeded, settings, caplog):
     proxy = TcpProxy(REDIS)
     proxy.restore()
-    shared = {
-        "BACKEND": "operations.cache_backend.FailSafeRedisCache",
-        "LOCATION": f"redis://127.0.0.1:{proxy.port}/15",
-        "KEY_PREFIX": f"trdsite-test-{uuid.uuid4().hex}",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_AFTER": 0},
-    }
+    shared = redis_cache_through(proxy, retry_after=0)
     settings.CACHES = {"default": shared, "pages": shared}  # as with REDIS_URL
     try:
         assert reader.get(ARTICLE).status_code == 200

@@ -170,3 +170,18 @@ class TcpProxy:
             for sock in (source, sink):
                 with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+def redis_cache_through(proxy, retry_after):
+    """The shared cache as with REDIS_URL (operations.cache_backend.FailSafeRedisCache), reached
+    through `proxy` (a TcpProxy to Redis, so a test can cut it), in a key space of its own."""
+    return {
+        "BACKEND": "operations.cache_backend.FailSafeRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{proxy.port}/15",
+        "KEY_PREFIX": f"trdsite-test-{uuid.uuid4().hex}",
+        "OPTIONS": {
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+            "RETRY_AFTER": retry_after,
+        },
+    }
