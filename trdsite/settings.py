@@ -177,7 +177,15 @@ if REDIS_URL:
         }
     }
     CACHES["pages"] = CACHES["default"]
-    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-t"}
+    # Rate limits' counts (feedback, failed sign-ins): in a Redis of their own when
+    # THROTTLE_REDIS_URL names one that evicts nothing (maxmemory-policy noeviction). Beside
+    # the pages, a Redis that must evict (allkeys-lru) may drop a count someone is paused by
+    # when a flood of new pages (searches) fills it.
+    CACHES["throttle"] = {
+        **CACHES["default"],
+        "LOCATION": os.environ.get("THROTTLE_REDIS_URL") or REDIS_URL,
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-t",
+    }
 else:
     CACHES = {
         "default": {

@@ -133,3 +133,28 @@ def test_absolute_links_default_to_https_in_production_and_refuse_other_schemes(
     result = manage("check", **PRODUCTION_ENV, SITE_SCHEME="ftp")
     assert result.returncode != 0
     assert "SITE_SCHEME must be http or https" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "throttle"),
+    [
+        ({}, "redis://127.0.0.1:9/1"),
+        ({"THROTTLE_REDIS_URL": "redis://127.0.0.1:9/2"}, "redis://127.0.0.1:9/2"),
+    ],
+)
+def test_rate_limit_counts_can_live_in_a_redis_of_their_own(extra, throttle):
+    # Beside the pages, a Redis that must evict may drop a count someone is paused by.
+    script = (
+        "from django.conf import settings;"
+        "print(settings.CACHES['pages']['LOCATION'], settings.CACHES['throttle']['LOCATION'])"
+    )
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:9/1", **extra}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup();" + script],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["redis://127.0.0.1:9/1", throttle], result.stderr
