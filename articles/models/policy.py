@@ -6,6 +6,7 @@ from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .. import markdown
+from .cached import forget
 
 CACHE_KEY = "editorial-policy:v1"
 CACHE_TIMEOUT = 5 * 60
@@ -42,14 +43,14 @@ class EditorialPolicy(models.Model):
         self.pk = 1
         self.text_html = markdown.plain_html(self.text)
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        forget(CACHE_KEY)
 
     def get_absolute_url(self):
         return reverse("articles:editorial_policy")
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        forget(CACHE_KEY)
         return result
 
     @classmethod

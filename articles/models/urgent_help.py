@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 
 from .. import countries, markdown
 from ..countries import HelpCountries
+from .cached import forget
 
 # v2: (callout, helplines, emergency numbers); v1 held two, and may still sit in a shared cache.
 CACHE_KEY = "urgent-help:v2"
@@ -97,7 +98,7 @@ class UrgentHelp(models.Model):
         self.pk = 1
         self.text_html = markdown.plain_html(self.text)
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        forget(CACHE_KEY)
 
     @classmethod
     def for_pages(cls):
@@ -147,11 +148,11 @@ class Contact(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        forget(CACHE_KEY)
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        cache.delete(CACHE_KEY)
+        forget(CACHE_KEY)
         return result
 
     @property
