@@ -96,6 +96,13 @@ class LastSeen:
     state = None
 
 
+def entry_timeout():
+    """How long a page is kept: no longer than its generation can last (GENERATION_TTL), after
+    which no key reaches it and it would only fill the cache (with Redis, evicting what is
+    still read)."""
+    return min(settings.PAGE_CACHE_TIMEOUT, GENERATION_TTL)
+
+
 def new_generation(surely=False):
     """Start a new generation. `surely`: retried, and CacheUnreachable if the shared cache
     never took it (cache_backend.FailSafeRedisCache.set_surely); else a write a cache that is
@@ -182,8 +189,18 @@ def cacheable(request):
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(SKIPPED_PATHS)
+        and under_site_prefix(request.path, request.path_info)
         and (is_reader_request(request) or not holds_user(request))
     )
+
+
+def under_site_prefix(path, path_info):
+    """Whether the request's address is the site's prefix (FORCE_SCRIPT_NAME, or none) then
+    the page it asks for. Pages are keyed by the whole address, and chosen by what follows the
+    prefix: a SCRIPT_NAME of its own (gunicorn takes one from a request header, from peers it
+    trusts) made `/help/` the home page (`/help` then `/`), stored for every reader of /help/."""
+    prefix = path[: len(path) - len(path_info)] if path.endswith(path_info) else None
+    return prefix == (settings.FORCE_SCRIPT_NAME or "").rstrip("/")
 
 
 def holds_user(request):
@@ -285,7 +302,7 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.max_age = settings.PAGE_CACHE_MAX_AGE
-        self.timeout = settings.PAGE_CACHE_TIMEOUT
+        self.timeout = entry_timeout()
 
     def __call__(self, request):
         # The host check, as CommonMiddleware (after this) makes it: a cached page is no answer

@@ -60,7 +60,7 @@ def front_settings():
         proxy_ssl_header=settings.SECURE_PROXY_SSL_HEADER,
         ssl_redirect=settings.SECURE_SSL_REDIRECT,
         force_script_name=settings.FORCE_SCRIPT_NAME,
-        timeout=settings.PAGE_CACHE_TIMEOUT,
+        timeout=page_cache.entry_timeout(),
     )
 
 
@@ -180,6 +180,8 @@ class WarmPathApplication:
         if not secure and values.ssl_redirect:
             return None
         path, path_info = request_path(environ, values.force_script_name)
+        if path != path_info and not page_cache.under_site_prefix(path, path_info):
+            return None  # an address page_cache never keys (a SCRIPT_NAME of its own)
         if path_info in HealthCheckMiddleware.checks or path.startswith(page_cache.SKIPPED_PATHS):
             return None
         kind = answer_kind(environ, secure)

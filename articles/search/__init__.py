@@ -229,7 +229,8 @@ def refresh_listed_names(now=None):
             Treatment.objects.scheduled().aggregate(soonest=Min("publish_at"))["soonest"]
             or NOTHING_DUE
         )
-        cache.set(LISTED_DUE_KEY, due, None)
+        # A day at most, as everything kept in the shared cache: recomputed when it expires.
+        cache.set(LISTED_DUE_KEY, due, 24 * 60 * 60)
     if due != NOTHING_DUE and due <= now:
         index_listing(Treatment.objects.published().filter(publish_at__gte=due))
 

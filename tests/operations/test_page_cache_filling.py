@@ -5,10 +5,16 @@ share the instance with the generation and the feedback rate limit's counts and 
 PAGE_CACHE_TIMEOUT (a day) after the generation has moved on, so anyone can write ~50 KB a
 request into it."""
 
+import time
+
 import pytest
+from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory
 
-from operations.page_cache import page_address
+from operations.page_cache import GENERATION_TTL, page_address
+from operations.warm_path import WarmPathApplication
+from tests.support.wsgi_requests import answer, clear_page_caches, connections_kept
 
 
 @pytest.mark.parametrize(
@@ -50,3 +56,17 @@ def test_an_address_no_page_has_keeps_every_parameter_a_page_reads():
     address = page_address(RequestFactory().get("/prefix/search/?q=sleep&page=2&x=1"))
 
     assert address == "/prefix/search/?page=2&q=sleep"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("in_front", [False, True], ids=["django", "warm-path"])
+def test_a_page_is_kept_no_longer_than_its_generation_can_last(seeded, in_front):
+    # After GENERATION_TTL no key reaches it: kept a day, it only filled the cache (A2 review).
+    clear_page_caches()
+    with connections_kept():
+        application = WarmPathApplication(WSGIHandler()) if in_front else WSGIHandler()
+        assert answer(application, "/")[0] == "200 OK"
+    pages = caches["pages"]
+    expiries = [pages._expire_info[key] - time.time() for key in pages._cache]
+    assert expiries
+    assert all(0 < left <= GENERATION_TTL for left in expiries), expiries
