@@ -140,8 +140,10 @@ def public_pages():
     """{name: address} of every kind of readers' page at scale (search is measured apart)."""
     from articles.models import Article
 
-    series = Series.objects.order_by("pk").first()
-    treatment = Treatment.objects.order_by("pk").first()
+    # The last made: generated ones, with pages enough for "page 3" and "page 5" (the seed's
+    # have one page, and a page past the last is a 404).
+    series = Series.objects.order_by("pk").last()
+    treatment = Treatment.objects.order_by("pk").last()
     article = Article.objects.published().order_by("pk").last()
     pages = {
         "home": "/",
