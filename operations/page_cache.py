@@ -16,6 +16,10 @@ is ever stored (its page may have touched the session: "Vary: Cookie", the cooki
 
 A page is stored with every header its view gave it, so a page from the cache is the page the
 view made; operations.warm_path answers most hits before Django, from the same entries.
+
+Benchmarks measure full page builds with the header settings.PAGE_CACHE_BYPASS_HEADER names
+(off unless set; never in production): such a request is built as on a miss, every time, and
+never stored. A session cookie no longer does that: one without a user is answered from the cache.
 """
 
 import functools
@@ -215,6 +219,18 @@ def holds_user(request):
         return True
 
 
+def bypass_meta_key():
+    """The request.META / WSGI environ key of settings.PAGE_CACHE_BYPASS_HEADER, or None."""
+    header = settings.PAGE_CACHE_BYPASS_HEADER
+    return "HTTP_" + header.upper().replace("-", "_") if header else None
+
+
+def bypassed(request):
+    """Whether a benchmark asks for a full page build (settings.PAGE_CACHE_BYPASS_HEADER)."""
+    key = bypass_meta_key()
+    return key is not None and key in request.META
+
+
 def page_key(generation, address):
     return f"page:{generation}:{hashlib.sha256(address.encode()).hexdigest()}"
 
@@ -310,8 +326,10 @@ class PageCacheMiddleware:
         request.get_host()
         if not cacheable(request):
             return self.own_page(request, self.get_response(request))
+        # A benchmark's bypass is a miss every time: the same work, nothing stored.
+        bypass = bypassed(request)
         key = page_key(current_generation(), page_address(request))
-        cached = caches["pages"].get(key)
+        cached = None if bypass else caches["pages"].get(key)
         if cached is not None:
             request.META[ENTRY_ENVIRON_KEY] = (key, cached, False)
             content, headers = cached[:2]
@@ -328,6 +346,8 @@ class PageCacheMiddleware:
             patch_cache_control(response, s_maxage=self.max_age)
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
+            if bypass:
+                return response
             # Every header, Content-Length, Last-Modified and X-Robots-Tag included: a page
             # from the cache is answered with exactly the headers of the page first built.
             entry = (response.content, dict(response.items()), {})

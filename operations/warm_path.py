@@ -12,6 +12,8 @@ which answers as it always does and so decides every unusual case:
 
 - methods other than GET and HEAD, the admin, media, static files, review links and the health
   checks;
+- a benchmark's request for a full page build (settings.PAGE_CACHE_BYPASS_HEADER), which Django
+  builds and never stores;
 - anyone with a session cookie: Django looks the session up, answers a signed-in user (a
   draft's preview) as always, and a made-up or expired session from the cache
   (operations.page_cache);
@@ -61,6 +63,7 @@ def front_settings():
         ssl_redirect=settings.SECURE_SSL_REDIRECT,
         force_script_name=settings.FORCE_SCRIPT_NAME,
         timeout=page_cache.entry_timeout(),
+        bypass_key=page_cache.bypass_meta_key(),
     )
 
 
@@ -169,6 +172,8 @@ class WarmPathApplication:
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return None
         values = front_settings()
+        if values.bypass_key is not None and values.bypass_key in environ:
+            return None
         if values.session_cookie in environ.get("HTTP_COOKIE", ""):
             return None  # perhaps signed in: page_cache.cacheable() looks the session up
         host = environ.get("HTTP_HOST")

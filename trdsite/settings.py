@@ -210,6 +210,10 @@ else:
 # site's own page cache is invalidated on every edit; theirs only expire.
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 PAGE_CACHE_TIMEOUT = env_int("PAGE_CACHE_TIMEOUT", 60 * 60 * 24)
+# For benchmarks and tests only: a request carrying the header this names (e.g. X-Bench-Bypass)
+# is neither answered from nor stored in the page cache, so it measures a full page build. Empty
+# (off) unless set: never set it in production, where it would let anyone skip the cache.
+PAGE_CACHE_BYPASS_HEADER = os.environ.get("PAGE_CACHE_BYPASS_HEADER", "")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

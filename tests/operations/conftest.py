@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from deploy.services import Cluster, Ports
-from tests.support.cluster import processes
+from tests.support.cluster import BYPASS_HEADER, processes
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 
@@ -22,6 +22,7 @@ def cluster():
     # The database's name comes from run_dir: another checkout's run of this file, at the same
     # time, never drops this one's.
     running = Cluster(run_dir, Ports.free(), database_server=DATABASE_URL.rsplit("/", 1)[0])
+    running.env["PAGE_CACHE_BYPASS_HEADER"] = BYPASS_HEADER  # for the tests alone
     try:
         running.start()  # which stops what it started if it fails
     except BaseException:

@@ -21,6 +21,7 @@ from PIL import Image
 
 from tests.support.admin_forms import form_data
 from tests.support.cluster import (
+    BYPASS_HEADER,
     Browser,
     direct,
     failures,
@@ -49,9 +50,9 @@ READERS_PAGES = [
     "/feed/atom/",
     "/sitemap.xml",
 ]
-# A session cookie makes nginx's and the site's page caches step aside (no such session
-# exists): every request is then rendered by an instance, from the database.
-BYPASS = "sessionid=cluster-test-bypass"
+# The site's page cache steps aside for this header (the cluster's PAGE_CACHE_BYPASS_HEADER;
+# nginx keeps no page): every request is then rendered by an instance, from the database.
+BYPASS = {BYPASS_HEADER: "1"}
 
 pytestmark = [
     pytest.mark.slow,
@@ -189,7 +190,7 @@ def test_a_backup_restored_into_an_empty_database_and_bucket_serves_the_same(
     for key in objects:
         s3.delete_object(Bucket=cluster.bucket, Key=key)
     assert stored(cluster) == {}
-    assert direct(cluster, 0, ARTICLE, Cookie=BYPASS).status_code != 200
+    assert direct(cluster, 0, ARTICLE, **BYPASS).status_code != 200
 
     subprocess.run([*make, "restore", f"FILE={archive}"], cwd=ROOT, env=cluster.env, check=True)
     assert stored(cluster) == objects
@@ -214,7 +215,7 @@ def test_no_reader_request_fails_when_an_instance_is_killed(cluster):
     logs = [cluster.access_log(number) for number in range(cluster.instances)]
     served = [requests_in(log) for log in logs]
     # Bypassing the page caches, every request reaches an instance.
-    load = wrk(cluster.origin + ARTICLE, 8, f"Cookie: {BYPASS}")
+    load = wrk(cluster.origin + ARTICLE, 8, f"{BYPASS_HEADER}: 1")
     # Killed once the load is under way on both instances.
     assert until(
         lambda: all(requests_in(log) > n + 20 for log, n in zip(logs, served, strict=True))
@@ -231,7 +232,7 @@ def test_no_reader_request_fails_when_an_instance_is_killed(cluster):
         requests.get(
             cluster.origin + "/",
             verify=str(cluster.certificate),
-            headers={"Cookie": BYPASS},
+            headers=BYPASS,
             timeout=10,
         ).raise_for_status()
         return requests_in(log) > before

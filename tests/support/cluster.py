@@ -15,6 +15,10 @@ from PIL import Image
 from deploy.services import Cluster, Ports
 from tests.support.admin_forms import form_data
 
+# The header (settings.PAGE_CACHE_BYPASS_HEADER) the tests' cluster is started with: a request
+# sending it is built by an instance, from the database. A session cookie no longer does that.
+BYPASS_HEADER = "X-Cluster-Test-Bypass"
+
 
 def processes(cluster):
     """The pids of the cluster's processes and of all their descendants."""
