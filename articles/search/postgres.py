@@ -106,9 +106,9 @@ def ranked(models, query, limit):
     each kind, best first.
 
     The exact relevance is computed for the best CANDIDATES matches by a rough one (ts_rank of
-    any of the words, as cheap as one word), so a search costs about what a one-word search does
-    however many pages match: for a few words on every page, ranking them all took seconds. With
-    no more matches than that, every match is ranked exactly, as before."""
+    any of the words, as cheap as one word), so a search of many words costs about what one word
+    on as many pages does: for 22 words on every one of 10,000 pages, ranking them all took 3 s.
+    With no more matches than that, every match is ranked exactly, as before."""
     found = []
     search_query = tsquery(query)
     for model in models:
