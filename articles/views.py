@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, When, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
@@ -216,21 +217,54 @@ class TreatmentDetailView(PublicContentMixin, DetailView):
 class SearchView(TemplateView):
     template_name = "articles/search.html"
     paginate_by = 10
+    # Results stop at MAX_RESULTS: no later page can have any.
+    max_pages = -(-search.MAX_RESULTS // paginate_by)
 
     def get_context_data(self, **kwargs):
+        number = self.page_number()
         query = search.clean_query(self.request.GET.get("q", ""))
-        page = suggestion = None
+        page = suggestion = parsed = None
+        too_slow = False
         if query:
             parsed = search.parse(query)
-            paginator = Paginator(search.ranked_ids(parsed), self.paginate_by)
-            page = numbered_page(paginator, self.request.GET.get("page"))
-            page.results = search.load(list(page.object_list), parsed)
-            if not paginator.count:
-                suggestion = search.suggestion(parsed)
+            try:
+                with search.time_limited():
+                    paginator = Paginator(search.ranked_ids(parsed), self.paginate_by)
+                    page = numbered_page(paginator, number)
+                    page.results = search.load(list(page.object_list), parsed)
+                    if not paginator.count:
+                        suggestion = search.suggestion(parsed)
+            except search.TooSlow:
+                page, too_slow = None, True
         capped = page is not None and page.paginator.count >= search.MAX_RESULTS
         return super().get_context_data(
-            query=query, page=page, capped=capped, suggestion=suggestion, **kwargs
+            query=query,
+            page=page,
+            capped=capped,
+            suggestion=suggestion,
+            searched=parsed.shortened_to if parsed else "",
+            max_words=search.MAX_WORDS,
+            too_slow=too_slow,
+            **kwargs,
         )
+
+    def page_number(self):
+        """`?page=`, checked before searching: a value that is no page of results (not a whole
+        number from 1 to max_pages) is a 404 at once, never the cost of a search."""
+        value = self.request.GET.get("page") or "1"
+        try:
+            number = int(value)  # as the page cache reads it, so "02" is page 2 there too
+        except ValueError:
+            number = 0
+        if not 1 <= number <= self.max_pages:
+            raise Http404("This search has no such page.")
+        return number
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["too_slow"]:
+            # Not a page to keep: the page cache stores only 200s.
+            response_kwargs["status"] = 503
+        return super().render_to_response(context, **response_kwargs)
 
 
 HELP_DESCRIPTION = "Emergency numbers and helplines, by country, for anyone in crisis now."

@@ -13,10 +13,11 @@ rows are loaded raw (loaddata, as a restore does), `index_all()` rebuilds them.
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.html import escape
@@ -26,8 +27,16 @@ from ..models import Article, ArticleTreatment, Status, Term, Treatment
 from . import postgres, query, sqlite
 
 MAX_QUERY_LENGTH = 200
-# Enough for anyone to page through; ranking stops there, so search costs the same at any size.
+MAX_WORDS = query.MAX_WORDS
+# Enough for anyone to page through. What a search costs still grows with the pages it matches
+# (each match is read and roughly ranked), but not with the words typed: at most MAX_WORDS, and
+# only the best few hundred matches ranked exactly (postgres.ranked).
 MAX_RESULTS = 100
+# PostgreSQL cancels a search's statement that runs longer (ms), and the reader is asked to try
+# fewer words: a search that hits it is one the bounds above missed, and must not hold a
+# connection and a core while other readers wait.
+TIMEOUT_MS = 2000
+QUERY_CANCELED = "57014"  # PostgreSQL's SQLSTATE for a statement cancelled by its timeout
 # Control characters mark the highlighted words, so the snippet can be escaped as a whole and
 # only then given its <mark> tags: nothing from the text is ever trusted as HTML.
 MARK_START, MARK_END = "\x02", "\x03"
@@ -64,6 +73,31 @@ def clean_query(raw):
 
 def uses_postgres():
     return connection.vendor == "postgresql"
+
+
+class TooSlow(Exception):
+    """A search's statement ran past TIMEOUT_MS and PostgreSQL cancelled it."""
+
+
+@contextmanager
+def time_limited():
+    """Run a search's statements in a transaction whose statements PostgreSQL cancels after
+    TIMEOUT_MS (`set_config(…, true)` is SET LOCAL: the connection's own setting is untouched),
+    raising TooSlow. SQLite has no such setting; its searches run in the web process."""
+    if not uses_postgres():
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)", [f"{TIMEOUT_MS}ms"]
+                )
+            yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) != QUERY_CANCELED:
+            raise
+        raise TooSlow from error
 
 
 def engine():

@@ -7,7 +7,7 @@ are handed the same Query and turn it into their own syntax, never a reader's ra
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # Words as both databases' tokenizers see them: letters and digits, never `_` or punctuation.
 WORD = re.compile(r"[^\W_]+")
@@ -28,6 +28,9 @@ ENGLISH_STOP_WORDS = """
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS.split())
 # Words worth suggesting: not too short to be a typo of something else, nor absurdly long.
 VOCABULARY_LENGTHS = range(3, 41)
+# A query's cost grows with its words (PostgreSQL's ts_rank with the square of their number):
+# words after this many different ones are not searched, and the reader is told so.
+MAX_WORDS = 8
 
 
 def words(text):
@@ -52,6 +55,8 @@ class Query:
     groups: tuple[Group, ...] = ()
     # {phrase: every name of the glossary terms it names}, kept to understand other words.
     synonyms: dict = field(default_factory=dict, compare=False, repr=False)
+    # When the text has more than MAX_WORDS words: its start that was searched; else "".
+    shortened_to: str = ""
 
     @property
     def included(self):
@@ -65,7 +70,7 @@ class Query:
         """The reader's own words that could be misspelled: not stop words nor numbers."""
         return [
             word
-            for word in words(self.text)
+            for word in words(self.shortened_to or self.text)
             if word not in STOP_WORDS and len(word) in VOCABULARY_LENGTHS and not word.isdigit()
         ]
 
@@ -76,6 +81,7 @@ class _Item:
     excluded: bool
     quoted: bool
     or_before: bool
+    end: int = 0  # where the item ends in the text
 
 
 def trimmed(tokens):
@@ -104,7 +110,7 @@ def synonym_table(name_lists):
 def parse(text, synonyms=None):
     """The Query for a cleaned query text (`search.clean_query`)."""
     synonyms = synonyms or {}
-    items = _items(text)
+    items, shortened_to = _first_words(_items(text), text)
     longest = max((len(phrase) for phrase in synonyms), default=0)
     groups = []
     index = 0
@@ -123,7 +129,9 @@ def parse(text, synonyms=None):
         else:
             groups.append(Group(tuple(phrases), excluded=item.excluded))
         index += span
-    return Query(text=text, groups=tuple(groups), synonyms=synonyms)
+    # A group given twice asks nothing more, and would cost as much again.
+    groups = list(dict.fromkeys(groups))
+    return Query(text=text, groups=tuple(groups), synonyms=synonyms, shortened_to=shortened_to)
 
 
 def _items(text):
@@ -137,9 +145,40 @@ def _items(text):
             continue
         tokens = tuple(words(body))
         if tokens:
-            items.append(_Item(tokens, excluded=sign == "-", quoted=quoted, or_before=or_pending))
+            items.append(
+                _Item(
+                    tokens,
+                    excluded=sign == "-",
+                    quoted=quoted,
+                    or_before=or_pending,
+                    end=match.end(),
+                )
+            )
         or_pending = False
     return items
+
+
+def _first_words(items, text):
+    """(the items of the first MAX_WORDS different words that are not stop words, the text they
+    end at or "" when that is all of them). A phrase that would pass the limit is left out
+    whole: part of it would find other pages."""
+    seen = set()
+    for index, item in enumerate(items):
+        seen.update(token for token in item.tokens if token not in STOP_WORDS)
+        if len(seen) <= MAX_WORDS:
+            continue
+        if index:
+            return items[:index], text[: items[index - 1].end].rstrip()
+        # One phrase of more words than that: its first ones.
+        seen, tokens = set(), []
+        for token in item.tokens:
+            if token not in STOP_WORDS:
+                seen.add(token)
+                if len(seen) > MAX_WORDS:
+                    break
+            tokens.append(token)
+        return [replace(item, tokens=tuple(tokens))], " ".join(tokens)
+    return items, ""
 
 
 def _synonyms_at(items, index, synonyms, longest):
