@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from markdownx.models import MarkdownxField
 
 from .. import markdown, term_marks, uploads
+from .addresses import slug_path
 from .publishing import Publishable, publishable_constraints, publishable_indexes
 
 MARKER_HELP = (
@@ -55,7 +55,7 @@ class Series(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:series_detail", kwargs={"slug": self.slug})
+        return slug_path("articles:series_detail", self.slug)
 
     def render_markdown(self):
         self.description_html = markdown.render(self.description)
@@ -109,7 +109,7 @@ class Treatment(Publishable):
 
     @staticmethod
     def path_for_slug(slug):
-        return reverse("articles:treatment_detail", kwargs={"slug": slug})
+        return slug_path("articles:treatment_detail", slug)
 
     def render_markdown(self, terms=None):
         summary, body = markdown.render(self.summary), markdown.render(self.body)
@@ -191,7 +191,7 @@ class Article(Publishable):
 
     @staticmethod
     def path_for_slug(slug):
-        return reverse("articles:article_detail", kwargs={"slug": slug})
+        return slug_path("articles:article_detail", slug)
 
     def clean(self):
         errors = {}
