@@ -1,5 +1,6 @@
-"""The cluster the cluster tests share (test_cluster*.py files marked xdist_group("cluster"):
-one worker runs them all, so one cluster starts for the whole run)."""
+"""Fixtures of the operations tests: the cluster the cluster tests share (test_cluster*.py
+files marked xdist_group("cluster"): one worker runs them all, so one cluster starts for the
+whole run), and the templates a request rendered."""
 
 import os
 import shutil
@@ -7,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.test.signals import template_rendered
 
 from deploy.services import Cluster, Ports
 from tests.support.cluster import BYPASS_HEADER, processes
@@ -40,3 +42,17 @@ def cluster():
     assert [pid for pid in started if Path(f"/proc/{pid}").exists()] == []
     # ...and no secret (settings, TLS key, Redis password) nor any page nginx kept.
     assert not {"env", "redis.conf", "tls", "tls/key.pem", "nginx/cache"} & set(left), left
+
+
+@pytest.fixture
+def renders():
+    """The templates rendered, as the test environment reports them: none for a page answered
+    from the cache."""
+    rendered = []
+
+    def count(sender, template, **kwargs):
+        rendered.append(template.name)
+
+    template_rendered.connect(count)
+    yield rendered
+    template_rendered.disconnect(count)

@@ -8,7 +8,6 @@ import io
 import mimetypes
 import os
 import re
-import shutil
 import stat
 import subprocess
 import uuid
@@ -23,6 +22,7 @@ from tests.support.admin_forms import form_data
 from tests.support.cluster import (
     BYPASS_HEADER,
     Browser,
+    cluster_marks,
     direct,
     failures,
     handled_by,
@@ -35,7 +35,6 @@ from tests.support.cluster import (
 )
 from tests.support.servers import ROOT
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
 TOOLS = ("nginx", "redis-server", "openssl", "wrk")
 ARTICLE = "/articles/what-is-treatment-resistant-depression/"
 # `manage.py seed` stores it through the storage: in the bucket, here.
@@ -54,17 +53,7 @@ READERS_PAGES = [
 # nginx keeps no page): every request is then rendered by an instance, from the database.
 BYPASS = {BYPASS_HEADER: "1"}
 
-pytestmark = [
-    pytest.mark.slow,
-    # `make test` distributes by group: one worker runs this file, so one cluster starts.
-    pytest.mark.xdist_group("cluster"),
-    pytest.mark.skipif(
-        not DATABASE_URL.startswith("postgres"), reason="the cluster runs on PostgreSQL"
-    ),
-    pytest.mark.skipif(
-        not all(shutil.which(tool) for tool in TOOLS), reason=f"needs {', '.join(TOOLS)}"
-    ),
-]
+pytestmark = cluster_marks(TOOLS)
 
 
 @pytest.fixture(scope="module")

@@ -6,31 +6,17 @@ generation within its 0.5 s timeout, skipped it (and the one after commit) as a 
 and both instances went on serving the withdrawn page from Redis, 200 to every reader, until the
 old generation's 5-minute TTL ran out. Slow and PostgreSQL only, as test_cluster.py."""
 
-import os
-import shutil
-
 import psycopg
-import pytest
 import redis
 import requests
 
-from tests.support.cluster import Browser, direct, token, until
+from tests.support.cluster import Browser, cluster_marks, direct, token, until
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
 TOOLS = ("nginx", "redis-server", "openssl")
 # A seeded treatment, published, that no other cluster test reads (they share one cluster).
 TREATMENT = "combination-therapy"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.xdist_group("cluster"),
-    pytest.mark.skipif(
-        not DATABASE_URL.startswith("postgres"), reason="the cluster runs on PostgreSQL"
-    ),
-    pytest.mark.skipif(
-        not all(shutil.which(tool) for tool in TOOLS), reason=f"needs {', '.join(TOOLS)}"
-    ),
-]
+pytestmark = cluster_marks(TOOLS)
 
 
 def status_in_database(cluster, slug):

@@ -6,7 +6,6 @@ cache (tests/operations/test_page_cache_sessions.py), so their "bypassed" figure
 
 import pytest
 from django.core.cache import caches
-from django.test.signals import template_rendered
 
 from operations.page_cache import current_generation, page_key
 from operations.warm_path import WarmPathApplication
@@ -21,18 +20,6 @@ pytestmark = pytest.mark.django_db
 
 HEADER = "X-Example-Bypass"
 SENT = {"HTTP_X_EXAMPLE_BYPASS": "1"}
-
-
-@pytest.fixture
-def renders():
-    rendered = []
-
-    def count(sender, template, **kwargs):
-        rendered.append(template.name)
-
-    template_rendered.connect(count)
-    yield rendered
-    template_rendered.disconnect(count)
 
 
 @pytest.fixture

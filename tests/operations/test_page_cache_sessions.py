@@ -13,7 +13,6 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import DatabaseError
 from django.test import Client
-from django.test.signals import template_rendered
 from django.utils import timezone
 
 from operations.page_cache import cacheable, current_generation, page_key
@@ -24,19 +23,6 @@ from tests.support.wsgi_requests import CountingApplication, answer, connections
 pytestmark = pytest.mark.django_db
 
 MADE_UP = "example0made0up0session0key00000"  # well-formed: looked up, found nowhere
-
-
-@pytest.fixture
-def renders():
-    """The templates rendered, as the test environment reports them."""
-    rendered = []
-
-    def count(sender, template, **kwargs):
-        rendered.append(template.name)
-
-    template_rendered.connect(count)
-    yield rendered
-    template_rendered.disconnect(count)
 
 
 def reader_with(session_key):

@@ -5,10 +5,12 @@ browser through nginx, a reader sent straight to one instance, the bucket's obje
 import io
 import os
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
+import pytest
 import requests
 from PIL import Image
 
@@ -185,3 +187,19 @@ def block(config, opening):
 def directives(text):
     """Its directives, comments left out."""
     return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+
+
+def cluster_marks(tools):
+    """A cluster test file's marks: slow; PostgreSQL and `tools` needed; one worker for every
+    such file (`make test` distributes by group), so one cluster starts."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    return [
+        pytest.mark.slow,
+        pytest.mark.xdist_group("cluster"),
+        pytest.mark.skipif(
+            not database_url.startswith("postgres"), reason="the cluster runs on PostgreSQL"
+        ),
+        pytest.mark.skipif(
+            not all(shutil.which(tool) for tool in tools), reason=f"needs {', '.join(tools)}"
+        ),
+    ]
